@@ -17,13 +17,14 @@ import java.util.Locale;
 
 /**
  * Runs the JMH suite (all of it, or what the JMH command-line arguments select) and prints the
- * figures compactly, then runs {@link WorkloadStats} and {@link MemoryPerPattern} in their own JVMs.
+ * figures compactly, then runs {@link WorkloadStats}, {@link CpuTimeLatency} and {@link MemoryPerPattern}
+ * in their own JVMs.
  *
  * <pre>
  * java -cp benchmarks/target/kato-benchmarks.jar io.katostreams.benchmarks.BenchmarkReport [JMH options]
  * </pre>
  * e.g. {@code ... BenchmarkReport -rf json -rff /tmp/jmh.json} or {@code ... BenchmarkReport Predict -p patterns=10000}.
- * Set {@code -Dkato.report.extras=false} to skip the stats and memory runs.
+ * Set {@code -Dkato.report.extras=false} to skip the three extra runs (about 3 minutes).
  */
 public final class BenchmarkReport {
 
@@ -35,7 +36,7 @@ public final class BenchmarkReport {
         Collection<RunResult> results = new Runner(new CommandLineOptions(args)).run();
         System.out.println();
         System.out.println("==== KATO engine benchmarks ====");
-        System.out.printf("%-18s %-8s %-9s %-6s %14s %12s %12s %12s%n", "benchmark", "patterns", "relearn%", "mode",
+        System.out.printf("%-24s %-8s %-9s %-6s %14s %12s %12s %12s%n", "benchmark", "patterns", "relearn%", "mode",
                 "score", "p50 ms", "p99 ms", "unit");
         List<RunResult> sorted = new ArrayList<>(results);
         sorted.sort((a, b) -> key(a).compareTo(key(b)));
@@ -53,13 +54,15 @@ public final class BenchmarkReport {
                 p50 = String.format(Locale.ROOT, "%.4f", st.getPercentile(50) * toMs);
                 p99 = String.format(Locale.ROOT, "%.4f", st.getPercentile(99) * toMs);
             }
-            System.out.printf(Locale.ROOT, "%-18s %-8s %-9s %-6s %14.3f %12s %12s %12s%n", bench, patterns, relearn,
+            System.out.printf(Locale.ROOT, "%-24s %-8s %-9s %-6s %14.3f %12s %12s %12s%n", bench, patterns, relearn,
                     mode, primary.getScore(), p50, p99, primary.getScoreUnit());
         }
 
         if (!Boolean.parseBoolean(System.getProperty("kato.report.extras", "true"))) return;
         System.out.println();
         runChild(WorkloadStats.class);
+        System.out.println();
+        runChild(CpuTimeLatency.class);
         System.out.println();
         runChild(MemoryPerPattern.class);
     }

@@ -57,6 +57,16 @@ public final class Learner {
      */
     public static Map<String, Double> emotiveSnapshot(List<Map<String, Double>> accumulator) {
         if (accumulator.isEmpty()) return null;
+        Map<String, Double> snapshot = averageEmotives(accumulator);
+        snapshot.values().removeIf(mean -> mean == 0.0);
+        return snapshot;
+    }
+
+    /**
+     * Per-key mean over the entries holding the key, summed in order from 0.0, zeros kept: the
+     * node's "current emotives" (spec 03 §5) and the basis of the learn snapshot.
+     */
+    public static Map<String, Double> averageEmotives(List<Map<String, Double>> accumulator) {
         Map<String, double[]> acc = new LinkedHashMap<>();
         for (Map<String, Double> entry : accumulator) {
             for (Map.Entry<String, Double> e : entry.entrySet()) {
@@ -65,12 +75,9 @@ public final class Learner {
                 sc[1] += 1;
             }
         }
-        Map<String, Double> snapshot = new LinkedHashMap<>();
-        for (Map.Entry<String, double[]> e : acc.entrySet()) {
-            double mean = e.getValue()[0] / e.getValue()[1];
-            if (mean != 0.0) snapshot.put(e.getKey(), mean);
-        }
-        return snapshot;
+        Map<String, Double> means = new LinkedHashMap<>();
+        for (Map.Entry<String, double[]> e : acc.entrySet()) means.put(e.getKey(), e.getValue()[0] / e.getValue()[1]);
+        return means;
     }
 
     /**

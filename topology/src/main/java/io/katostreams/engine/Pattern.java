@@ -26,17 +26,7 @@ public record Pattern(String name, List<List<String>> events, int length, long f
      * the number of snapshots holding the key; keys in order of first appearance.
      */
     public Map<String, Double> averageEmotives() {
-        Map<String, Double> out = new LinkedHashMap<>();
-        if (emotives == null || emotives.isEmpty()) return out;
-        Map<String, double[]> acc = new LinkedHashMap<>();
-        for (Map<String, Double> record : emotives) {
-            for (Map.Entry<String, Double> e : record.entrySet()) {
-                double[] sc = acc.computeIfAbsent(e.getKey(), k -> new double[2]);
-                sc[0] += e.getValue();
-                sc[1] += 1;
-            }
-        }
-        for (Map.Entry<String, double[]> e : acc.entrySet()) out.put(e.getKey(), e.getValue()[0] / e.getValue()[1]);
-        return out;
+        if (emotives == null) return new LinkedHashMap<>();
+        return Learner.averageEmotives(emotives);
     }
 }

@@ -478,6 +478,13 @@ public final class Predictor {
         }
     }
 
+    /** Test hook: moves this thread's stamp counters, to exercise their wrap-around handling. */
+    static void setStampsForTest(int patternStamp, int symbolStamp) {
+        Scratch s = Scratch.LOCAL.get();
+        s.patternStamp = patternStamp;
+        s.symbolStamp = symbolStamp;
+    }
+
     /** Per-thread arrays indexed by pattern id or symbol id, reused through stamps (never cleared). */
     private static final class Scratch {
         private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
@@ -504,8 +511,8 @@ public final class Predictor {
                 s.presentDistinct = new int[n];
                 s.symbolStamp = 0;
             }
-            // a request takes at most 3 symbol stamps per candidate plus a few of its own
-            s.resetIfNearWrap(3 * patterns + 8);
+            // a request takes at most 4 symbol stamps per survivor plus a few of its own
+            s.resetIfNearWrap(4 * patterns + 16);
             return s;
         }
 
@@ -518,13 +525,13 @@ public final class Predictor {
         }
 
         /** Called once per request, so that no stamp in use can wrap around during it. */
-        private void resetIfNearWrap(int maxPerRequest) {
-            if (patternStamp > Integer.MAX_VALUE - 4) {
+        void resetIfNearWrap(int maxPerRequest) {
+            if (patternStamp < 0 || patternStamp > Integer.MAX_VALUE - 4) {
                 Arrays.fill(seen, 0);
                 Arrays.fill(early, 0);
                 patternStamp = 0;
             }
-            if (symbolStamp > Integer.MAX_VALUE - maxPerRequest) {
+            if (symbolStamp < 0 || symbolStamp > Integer.MAX_VALUE - maxPerRequest) {
                 Arrays.fill(symbolMark, 0);
                 Arrays.fill(inTable, 0);
                 symbolStamp = 0;

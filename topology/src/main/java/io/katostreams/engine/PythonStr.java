@@ -14,8 +14,9 @@ import java.util.Map;
  * integers as {@link BigInteger} (also {@link Long}, {@link Integer}, {@link Short},
  * {@link Byte}); floats as {@link Double} (also {@link Float}, widened exactly, and
  * {@link BigDecimal}, via {@link BigDecimal#doubleValue()}, as Python's JSON decoder turns a
- * number with {@code .} or an exponent into a float); arrays as {@link List}; objects as
- * {@link Map} with string keys, iterated in member order.
+ * number with {@code .} or an exponent into a float; a BigDecimal cannot carry the sign of
+ * {@code -0.0}, so that value must arrive as a Double to print as {@code -0.0}); arrays as
+ * {@link List}; objects as {@link Map} with string keys, iterated in member order.
  *
  * <table>
  *   <caption>Value → text</caption>

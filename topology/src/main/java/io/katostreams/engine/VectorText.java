@@ -173,34 +173,24 @@ public final class VectorText {
     }
 
     /**
-     * Spec step 6: the common token width, widened if needed so that {@code nan}, {@code inf} and
-     * (when a negative infinity is shown) {@code -inf} fit (NumPy widens the integer part).
+     * Spec step 6: the common token width, widened if needed so that {@code nan} and {@code inf}
+     * fit, or {@code -inf} when a negative infinity is shown (NumPy widens the integer part).
      */
     private static int nonFiniteAwareWidth(double[] shown, int finiteWidth) {
-        int width = finiteWidth;
+        boolean nonFinite = false;
+        boolean negativeInfinity = false;
         for (double v : shown) {
-            if (!Double.isFinite(v)) {
-                width = Math.max(width, nonFinite(v).length());
-                if (Double.isInfinite(v)) {
-                    // an "inf" column is as wide as "-inf" when any shown infinity is negative
-                    width = Math.max(width, anyNegativeInfinity(shown) ? 4 : 3);
-                }
-            }
+            nonFinite |= !Double.isFinite(v);
+            negativeInfinity |= v == Double.NEGATIVE_INFINITY;
         }
-        return width;
+        if (!nonFinite) {
+            return finiteWidth;
+        }
+        return Math.max(finiteWidth, negativeInfinity ? 4 : 3);
     }
 
     private static boolean isSubnormal(double v) {
         return v != 0.0 && Math.abs(v) < Double.MIN_NORMAL;
-    }
-
-    private static boolean anyNegativeInfinity(double[] shown) {
-        for (double v : shown) {
-            if (v == Double.NEGATIVE_INFINITY) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String nonFinite(double v) {

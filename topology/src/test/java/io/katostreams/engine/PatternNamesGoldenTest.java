@@ -77,10 +77,11 @@ class PatternNamesGoldenTest {
             String expectedRepr = node.get("python_repr").textValue();
             String expectedName = node.get("name").textValue();
             String note = node.get("note").textValue();
-            int lineNumber = i + 1;
+            // Surefire's XML report names dynamic tests by index, so messages repeat line and note.
+            String where = "line " + (i + 1) + " (" + note + ")";
             tests.add(DynamicTest.dynamicTest(note, () -> {
-                assertEquals(expectedRepr, PythonRepr.repr(stm), "python_repr, line " + lineNumber);
-                assertEquals(expectedName, PatternName.withPrefix(PatternName.of(stm)), "name, line " + lineNumber);
+                assertEquals(expectedRepr, PythonRepr.repr(stm), "python_repr, " + where);
+                assertEquals(expectedName, PatternName.withPrefix(PatternName.of(stm)), "name, " + where);
             }));
         }
         return tests.stream();

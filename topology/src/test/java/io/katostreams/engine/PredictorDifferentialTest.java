@@ -47,8 +47,9 @@ class PredictorDifferentialTest {
     record Learn(List<List<String>> events, List<Map<String, Double>> emotives) {
     }
 
-    record Query(List<List<String>> stm, double threshold, int maxPredictions, boolean token, long maxPatterns,
-                 boolean exhaustive, RankKey rank) {
+    /** One prediction request, made after the first {@code learnsBefore} learns of the scenario. */
+    record Query(int learnsBefore, List<List<String>> stm, double threshold, int maxPredictions, boolean token,
+                 long maxPatterns, boolean exhaustive, RankKey rank) {
         PredictionQuery engineQuery() {
             return new PredictionQuery(threshold, maxPredictions, token, maxPatterns, exhaustive);
         }
@@ -91,6 +92,7 @@ class PredictorDifferentialTest {
             ts.add(p);
         }
         // learns: some templates several times, order shuffled (first-stored ≠ frequency order)
+        List<Learn> learns = new ArrayList<>();
         List<List<List<String>>> order = new ArrayList<>();
         for (List<List<String>> p : ts) {
             int roll = r.nextInt(20);
@@ -98,34 +100,49 @@ class PredictorDifferentialTest {
             for (int k = 0; k < times; k++) order.add(p);
         }
         Collections.shuffle(order, r);
-        List<Learn> learns = new ArrayList<>();
-        for (List<List<String>> p : order) {
-            List<Map<String, Double>> acc = new ArrayList<>();
-            if (r.nextInt(4) == 0) {
-                int n = 1 + r.nextInt(3);
-                for (int k = 0; k < n; k++) {
-                    Map<String, Double> m = new LinkedHashMap<>();
-                    int keys = 1 + r.nextInt(2);
-                    for (int j = 0; j < keys; j++) {
-                        String key = List.of("joy", "fear", "calm").get(r.nextInt(3));
-                        double[] vals = {0.0, 1.0, -2.5, 0.3, 2.0, 5.0, Math.round(r.nextDouble() * 1000) / 100.0};
-                        m.put(key, vals[r.nextInt(vals.length)]);
-                    }
-                    acc.add(m);
-                }
-            }
-            learns.add(new Learn(p, acc));
-        }
+        for (List<List<String>> p : order) learns.add(new Learn(p, randomEmotives(r)));
 
         List<Query> queries = new ArrayList<>();
         for (int qn = 0; qn < QUERIES_PER_SCENARIO; qn++) {
+            if (qn > 0 && r.nextInt(4) == 0) { // learn more between two requests (the index grows under use)
+                int more = 1 + r.nextInt(3);
+                for (int k = 0; k < more; k++) {
+                    List<List<String>> p;
+                    if (r.nextBoolean()) {
+                        p = ts.get(r.nextInt(ts.size()));
+                    } else {
+                        p = randomEvents(r, vocab, 1 + r.nextInt(6), 1, 4);
+                        if (r.nextBoolean()) p.get(0).add("late-" + r.nextInt(3)); // a symbol new to the node
+                        ts.add(p);
+                    }
+                    learns.add(new Learn(p, randomEmotives(r)));
+                }
+            }
             List<List<String>> stm = randomStm(r, vocab, ts);
             RankKey rank = r.nextInt(10) < 7 ? RankKey.POTENTIAL : RankKey.SIMILARITY;
-            queries.add(new Query(stm, THRESHOLDS[r.nextInt(THRESHOLDS.length)],
+            queries.add(new Query(learns.size(), stm, THRESHOLDS[r.nextInt(THRESHOLDS.length)],
                     MAX_PREDICTIONS[r.nextInt(MAX_PREDICTIONS.length)], r.nextInt(3) != 0,
                     MAX_PATTERNS[r.nextInt(MAX_PATTERNS.length)], r.nextInt(10) < 3, rank));
         }
         return new Scenario(index, seed, learns, queries);
+    }
+
+    private static List<Map<String, Double>> randomEmotives(Random r) {
+        List<Map<String, Double>> acc = new ArrayList<>();
+        if (r.nextInt(4) == 0) {
+            int n = 1 + r.nextInt(3);
+            for (int k = 0; k < n; k++) {
+                Map<String, Double> m = new LinkedHashMap<>();
+                int keys = 1 + r.nextInt(2);
+                for (int j = 0; j < keys; j++) {
+                    String key = List.of("joy", "fear", "calm").get(r.nextInt(3));
+                    double[] vals = {0.0, 1.0, -2.5, 0.3, 2.0, 5.0, Math.round(r.nextDouble() * 1000) / 100.0};
+                    m.put(key, vals[r.nextInt(vals.length)]);
+                }
+                acc.add(m);
+            }
+        }
+        return acc;
     }
 
     private static List<List<String>> randomEvents(Random r, List<String> vocab, int events, int minSyms, int maxSyms) {
@@ -172,8 +189,8 @@ class PredictorDifferentialTest {
             if (r.nextInt(4) == 0) stm.get(r.nextInt(stm.size())).add("unknown-" + r.nextInt(3));
             return stm;
         }
-        if (mode <= 10) { // long STM: 12–30 symbols
-            int target = 12 + r.nextInt(19);
+        if (mode <= 10) { // long STM: 12–30 symbols, sometimes 31–45 (tol = L div 20 = 2 from L = 40)
+            int target = r.nextInt(5) == 0 ? 31 + r.nextInt(15) : 12 + r.nextInt(19);
             List<List<String>> stm = new ArrayList<>();
             int count = 0;
             while (count < target) {
@@ -216,27 +233,30 @@ class PredictorDifferentialTest {
     @Test
     void optimizedPredictorEqualsTheSpecModel() {
         Random master = new Random(SEED);
+        Map<RankKey, Predictor> predictors = Map.of(RankKey.POTENTIAL, new Predictor(RankKey.POTENTIAL),
+                RankKey.SIMILARITY, new Predictor(RankKey.SIMILARITY)); // reused: scratch state carries over
         List<String> reports = new ArrayList<>();
         int failures = 0, queries = 0, nonEmpty = 0, predictions = 0, truncatedTies = 0, charNonEmpty = 0,
                 cappedNonEmpty = 0, exhaustiveNonEmpty = 0, longStmNonEmpty = 0, futures = 0, strictFutureNotes = 0;
         for (int i = 0; i < SCENARIOS; i++) {
             Scenario sc = generate(i, master.nextLong());
             InMemoryKnowledgeBase kb = new InMemoryKnowledgeBase();
-            long ts = 1;
-            for (Learn l : sc.learns()) {
-                Session s = Session.restore("s", "n", 0, 0, Long.MAX_VALUE, 3600, l.events(), l.emotives(), List.of(),
-                        0, Map.of(), 0, SessionConfig.EMPTY, 1, 0, Map.of());
-                Learner.learn(s, kb, 5, ts++);
-            }
-            SpecModel.Knowledge knowledge = SpecModel.knowledgeOf(kb);
-            List<String> kbDiffs = checkKnowledgeConsistency(knowledge);
+            int learned = 0;
             for (Query q : sc.queries()) {
+                while (learned < q.learnsBefore()) {
+                    Learn l = sc.learns().get(learned++);
+                    Session s = Session.restore("s", "n", 0, 0, Long.MAX_VALUE, 3600, l.events(), l.emotives(),
+                            List.of(), 0, Map.of(), 0, SessionConfig.EMPTY, 1, 0, Map.of());
+                    Learner.learn(s, kb, 5, learned);
+                }
+                SpecModel.Knowledge knowledge = SpecModel.knowledgeOf(kb);
+                List<String> kbDiffs = checkKnowledgeConsistency(knowledge);
                 queries++;
                 SpecModel.Result expected = SpecModel.predict(knowledge, q.stm(), q.modelQuery());
                 List<String> diffs = new ArrayList<>(kbDiffs);
                 PredictionResult actual = null;
                 try {
-                    actual = new Predictor(q.rank()).predict(q.stm(), kb, q.engineQuery());
+                    actual = predictors.get(q.rank()).predict(q.stm(), kb, q.engineQuery());
                 } catch (RuntimeException e) {
                     diffs.add("engine threw " + e);
                 }
@@ -485,8 +505,8 @@ class PredictorDifferentialTest {
                                    PredictionResult actual, List<String> diffs) {
         StringBuilder b = new StringBuilder();
         b.append("=== scenario ").append(sc.index()).append(" (scenario seed ").append(sc.seed()).append("L)\n");
-        b.append("learns in order (events, emotive accumulator):\n");
-        for (Learn l : sc.learns()) b.append("  ").append(render(l.events())).append("  ").append(l.emotives()).append('\n');
+        b.append("learns in order before this request (events, emotive accumulator):\n");
+        for (Learn l : sc.learns().subList(0, q.learnsBefore())) b.append("  ").append(render(l.events())).append("  ").append(l.emotives()).append('\n');
         b.append("stored patterns (first-stored order): name, frequency, events, emotives:\n");
         for (SpecModel.StoredPattern p : k.patterns()) {
             b.append("  ").append(p.name()).append(" f=").append(p.frequency()).append(' ').append(render(p.events()))

@@ -128,6 +128,21 @@ class PredictorTest {
         }
     }
 
+    @Test
+    void stampCountersNearTheirLimitDoNotChangeResults() {
+        // found by the differential test: a stamp wrapping to a negative value matched stale marks
+        KnowledgeBase kb = new InMemoryKnowledgeBase();
+        learn(kb, singles("a", "b", "c"));
+        learn(kb, singles("k", "q"));
+        List<List<String>> stm = singles("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k");
+        PredictionQuery q = PredictionQuery.of(0.1, 100, true);
+        PredictionResult expected = new Predictor().predict(stm, kb, q);
+        for (int start : new int[]{Integer.MAX_VALUE - 38, Integer.MAX_VALUE - 1, -5}) {
+            Predictor.setStampsForTest(start, start);
+            for (int i = 0; i < 5; i++) assertEquals(expected, new Predictor().predict(stm, kb, q), "from stamp " + start);
+        }
+    }
+
     static KnowledgeBase randomKnowledge(SplittableRandom r, int patterns) {
         KnowledgeBase kb = new InMemoryKnowledgeBase();
         for (int i = 0; i < patterns; i++) learn(kb, randomEvents(r, 2 + r.nextInt(6)));

@@ -50,7 +50,7 @@ class ShortestDigitsTest {
     @Test
     void fastPathAgreesWithExactSearch() {
         Random random = new Random(7);
-        for (int i = 0; i < 40_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             double d;
             switch (i % 4) {
                 case 0:
@@ -78,7 +78,7 @@ class ShortestDigitsTest {
     @Test
     void digitsRoundTrip() {
         Random random = new Random(11);
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 10_000; i++) {
             double d = Math.abs(Double.longBitsToDouble(random.nextLong()));
             if (d == 0 || !Double.isFinite(d)) {
                 continue;
@@ -107,7 +107,7 @@ class ShortestDigitsTest {
     @Test
     void roundingAgreesWithExactBigDecimalRounding() {
         Random random = new Random(3);
-        for (int i = 0; i < 50_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             double d;
             if (i % 2 == 0) {
                 d = Math.abs(Double.longBitsToDouble(random.nextLong()));

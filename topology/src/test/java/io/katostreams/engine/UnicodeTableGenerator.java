@@ -68,7 +68,7 @@ public final class UnicodeTableGenerator {
             if (non && start < 0) {
                 start = cp;
             } else if (!non && start >= 0) {
-                out.append(String.format("%04X-%04X%n", start, cp - 1));
+                out.append(String.format("%04X-%04X", start, cp - 1)).append('\n');
                 start = -1;
             }
         }

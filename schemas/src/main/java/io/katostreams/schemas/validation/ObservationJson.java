@@ -377,9 +377,12 @@ public final class ObservationJson {
     }
 
     private static void checkKey(String nodeId, String keyNodeId, List<ValidationError> errors) {
-        if (keyNodeId != null && !keyNodeId.equals(nodeId)) {
+        // The key is the node's canonical id; a raw id keyed as itself is re-keyed by the topology.
+        if (keyNodeId != null && !keyNodeId.equals(nodeId)
+                && !keyNodeId.equals(io.katostreams.schemas.ProcessorId.sanitizeNode(nodeId))) {
             errors.add(new ValidationError("value_error", List.of("body", "node_id"),
-                    "Value error, node_id does not match the record key '" + keyNodeId + "'",
+                    "Value error, node_id does not match the record key '" + keyNodeId
+                            + "' (the key must be the node id or its canonical form, spec 02 §2.1)",
                     JsonNodeFactory.instance.textNode(nodeId)));
         }
     }

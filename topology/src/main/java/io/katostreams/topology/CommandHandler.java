@@ -1,0 +1,572 @@
+package io.katostreams.topology;
+
+import io.katostreams.engine.InvalidInputException;
+import io.katostreams.engine.Learner;
+import io.katostreams.engine.LearnApplied;
+import io.katostreams.engine.Observation;
+import io.katostreams.engine.ObservationProcessor;
+import io.katostreams.engine.ObservationSequenceException;
+import io.katostreams.engine.PatternName;
+import io.katostreams.engine.PredictionResult;
+import io.katostreams.engine.Predictor;
+import io.katostreams.schemas.ProcessorId;
+import io.katostreams.engine.Session;
+import io.katostreams.engine.SessionConfig;
+import io.katostreams.engine.ValidationError;
+import io.katostreams.engine.VectorDimensionException;
+import io.katostreams.schemas.avro.ClearAll;
+import io.katostreams.schemas.avro.ClearStm;
+import io.katostreams.schemas.avro.Command;
+import io.katostreams.schemas.avro.CountSessions;
+import io.katostreams.schemas.avro.CreateSession;
+import io.katostreams.schemas.avro.DeleteSession;
+import io.katostreams.schemas.avro.ExtendSession;
+import io.katostreams.schemas.avro.ForgetNode;
+import io.katostreams.schemas.avro.GetCognitionData;
+import io.katostreams.schemas.avro.GetPattern;
+import io.katostreams.schemas.avro.GetPerceptData;
+import io.katostreams.schemas.avro.GetPredictions;
+import io.katostreams.schemas.avro.GetSession;
+import io.katostreams.schemas.avro.GetStm;
+import io.katostreams.schemas.avro.KnowledgeRecord;
+import io.katostreams.schemas.avro.Learn;
+import io.katostreams.schemas.avro.ObservationRecord;
+import io.katostreams.schemas.avro.Observe;
+import io.katostreams.schemas.avro.ObserveSequence;
+import io.katostreams.schemas.avro.Reply;
+import io.katostreams.schemas.avro.SessionExists;
+import io.katostreams.schemas.avro.SessionState;
+import io.katostreams.schemas.avro.UpdateConfig;
+import io.katostreams.schemas.json.KatoJson;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The topology's logic: applies one command or observation to the session and knowledge stores of
+ * the task that owns its node, and says which records to publish. No Kafka types, no clock, no
+ * randomness: every time is the input record's timestamp and every generated id is derived from the
+ * record's identity, so a replayed record produces byte-identical outputs (design principle 2).
+ */
+public final class CommandHandler {
+
+    private final ServiceConfig config;
+    private final RecordStore<SessionState> sessions;
+    private final RecordStore<KnowledgeRecord> knowledge;
+    private final ObservationProcessor processor;
+    /** Loaded knowledge per processor_id (the store is the truth; this is its in-memory index). */
+    private final Map<String, StoreBackedKnowledgeBase> nodes = new HashMap<>();
+    /** The node-level debugging snapshots of spec 01 §5.2–5.3, per processor_id; not persisted. */
+    private final Map<String, Map<String, Object>> percepts = new HashMap<>();
+    private final Map<String, Map<String, Object>> cognitions = new HashMap<>();
+
+    public CommandHandler(ServiceConfig config, RecordStore<SessionState> sessions, RecordStore<KnowledgeRecord> knowledge) {
+        this.config = config;
+        this.sessions = sessions;
+        this.knowledge = knowledge;
+        this.processor = new ObservationProcessor(new Predictor(config.rankKey()), config.sessionDefaults());
+    }
+
+    // ---- commands -------------------------------------------------------------------------------
+
+    /**
+     * Handles one command.
+     *
+     * @param timestamp the record timestamp: the time of every change it causes
+     * @return the records to publish, in order
+     */
+    public List<Output> handle(Command c, long timestamp) {
+        List<Output> out = new ArrayList<>();
+        Object op = c.getOp();
+        Reply reply;
+        try {
+            reply = dispatch(c, op, timestamp, out);
+        } catch (RuntimeException e) {
+            // A bug, never bad input (that is answered with 4xx above): answer like the reference's E4.
+            reply = reply(c, 500, "Internal Server Error", null);
+        }
+        if (reply != null && c.getReplyTo() != null) out.add(new Output(Output.Kind.REPLY, c.getReplyTo(), reply));
+        return out;
+    }
+
+    private Reply dispatch(Command c, Object op, long ts, List<Output> out) {
+        if (op instanceof CreateSession cs) return createSession(c, cs, ts, out);
+        if (op instanceof GetPattern gp) return getPattern(c, gp);
+        if (op instanceof GetPerceptData) return nodeSnapshot(c, "percept_data", percepts);
+        if (op instanceof GetCognitionData) return nodeSnapshot(c, "cognition_data", cognitions);
+        if (op instanceof ForgetNode) return forgetNode(c, ts, out);
+        if (op instanceof CountSessions) return countSessions(c, ts);
+        if (op instanceof SessionExists) return sessionExists(c, ts, out);
+
+        String sessionId = c.getSessionId();
+        Session s = sessionId == null ? null : sessionFor(sessionId, ts, out);
+        if (s == null) {
+            if (op instanceof GetSession) return reply(c, 404, detail("Session " + sessionId + " not found or expired"), null);
+            return reply(c, 404, sessionNotFound(sessionId), null);
+        }
+        s.access(ts, config.sessionAutoExtend());
+
+        if (op instanceof GetSession) return saveAndReply(c, s, out, sessionResponse(s, ts, true));
+        if (op instanceof DeleteSession) {
+            sessions.delete(s.sessionId());
+            out.add(new Output(Output.Kind.SESSIONS, s.sessionId(), null));
+            return reply(c, 200, json("status", "deleted", "session_id", s.sessionId()), s);
+        }
+        if (op instanceof ExtendSession ex) {
+            s.extend(ts, ex.getTtlSeconds());
+            return saveAndReply(c, s, out, json("status", "extended", "session_id", s.sessionId(),
+                    "ttl_seconds", ex.getTtlSeconds()));
+        }
+        if (op instanceof UpdateConfig uc) return updateConfig(c, s, uc, ts, out);
+        if (op instanceof Observe o) return observe(c, s, o, ts, out);
+        if (op instanceof ObserveSequence seq) return observeSequence(c, s, seq, ts, out);
+        if (op instanceof GetStm) {
+            save(s, out);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("stm", s.stm().events());
+            body.put("session_id", s.sessionId());
+            body.put("length", s.stm().size());
+            return reply(c, 200, PlainJson.write(body), s);
+        }
+        if (op instanceof Learn) return learn(c, s, ts, out);
+        if (op instanceof ClearStm) {
+            s.clearStm();
+            resetSnapshots(pid(s.nodeId()));
+            return saveAndReply(c, s, out, json("status", "cleared", "session_id", s.sessionId()));
+        }
+        if (op instanceof ClearAll) {
+            node(s.nodeId(), out).clear(ts);
+            s.clearAll();
+            resetSnapshots(pid(s.nodeId()));
+            return saveAndReply(c, s, out, json("status", "cleared", "session_id", s.sessionId(), "scope", "all"));
+        }
+        if (op instanceof GetPredictions) {
+            save(s, out);
+            PredictionResult r = processor.predict(s, node(s.nodeId(), out));
+            return reply(c, 200, KatoJson.predictionsResponse(s.sessionId(), PredictionCodec.predictions(r),
+                    PredictionCodec.futures(r)), s);
+        }
+        return reply(c, 400, detail("Unsupported operation " + op.getClass().getSimpleName()), s);
+    }
+
+    private Reply createSession(Command c, CreateSession cs, long ts, List<Output> out) {
+        Session existing = load(cs.getSessionId());
+        if (existing != null) {
+            // the same create delivered again: answer with the session as it is
+            return reply(c, 200, sessionResponse(existing, ts, false), existing);
+        }
+        long ttl = cs.getTtlSeconds() == null || cs.getTtlSeconds() == 0 ? config.sessionTtlSeconds() : cs.getTtlSeconds();
+        Map<String, Object> requested = cs.getConfigJson() == null ? null : PlainJson.parseObject(cs.getConfigJson());
+        Session s = Session.create(cs.getSessionId(), cs.getNodeId(), PlainJson.parseObject(cs.getMetadataJson()), ttl,
+                SessionConfig.forCreation(requested), ts);
+        return saveAndReply(c, s, out, sessionResponse(s, ts, false));
+    }
+
+    private Reply sessionExists(Command c, long ts, List<Output> out) {
+        String id = c.getSessionId();
+        Session s = load(id);
+        boolean expired = false;
+        if (s != null && s.isExpired(ts)) {
+            remove(id, out);
+            expired = true;
+            s = null;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("exists", s != null);
+        body.put("expired", expired);
+        body.put("session_id", id);
+        return reply(c, 200, PlainJson.write(body), s);
+    }
+
+    private Reply updateConfig(Command c, Session s, UpdateConfig uc, long ts, List<Output> out) {
+        Map<String, Object> update = PlainJson.parseObject(uc.getConfigJson());
+        try {
+            s.setConfig(s.config().update(update, List.of("body")), ts);
+        } catch (InvalidInputException e) {
+            save(s, out); // the access still slid the expiry
+            return reply(c, 422, validationBody(e.errors()), s);
+        }
+        return saveAndReply(c, s, out, json("status", "okay", "message", "Configuration updated",
+                "session_id", s.sessionId()));
+    }
+
+    private Reply observe(Command c, Session s, Observe o, long ts, List<Output> out) {
+        String uniqueId = "obs-" + hex32(c.getCorrelationId());
+        StoreBackedKnowledgeBase kb = node(s.nodeId(), out);
+        ObservationProcessor.ObserveOutcome result;
+        try {
+            result = processor.observe(s, toObservation(o.getObservation()), uniqueId, kb, ts);
+        } catch (VectorDimensionException e) {
+            save(s, out);
+            return reply(c, 400, detail(e.getMessage()), s);
+        }
+        Session after = result.session();
+        afterStep(after, o.getObservation(), result.step(), ts, out);
+        save(after, out);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "okay");
+        body.put("session_id", after.sessionId());
+        body.put("processor_id", after.nodeId());
+        body.put("stm_length", after.stm().size());
+        body.put("time", after.time());
+        body.put("unique_id", uniqueId);
+        body.put("auto_learned_pattern", result.step().autoLearnedPattern());
+        return reply(c, 200, PlainJson.write(body), after);
+    }
+
+    private Reply observeSequence(Command c, Session s, ObserveSequence seq, long ts, List<Output> out) {
+        StoreBackedKnowledgeBase kb = node(s.nodeId(), out);
+        List<Observation> items = new ArrayList<>(seq.getObservations().size());
+        for (io.katostreams.schemas.avro.Observation o : seq.getObservations()) items.add(toObservation(o));
+        String seed = c.getCorrelationId();
+        ObservationProcessor.SequenceOutcome r;
+        try {
+            r = processor.observeSequence(s, items, seq.getLearnAfterEach(), seq.getLearnAtEnd(),
+                    seq.getClearStmBetween(), i -> "seq-obs-" + hex32(seed + ":" + i), kb, ts);
+        } catch (ObservationSequenceException e) {
+            save(s, out); // the session as before the request; earlier learns stay (already written)
+            if (e.getCause() instanceof VectorDimensionException v) {
+                return reply(c, 400, detail(v.getMessage() + " (observation_index " + e.observationIndex() + ")"), s);
+            }
+            throw e;
+        }
+        Session after = r.session();
+        for (int i = 0; i < r.steps().size(); i++) {
+            afterStep(after, seq.getObservations().get(i), r.steps().get(i), ts, out);
+        }
+        if (!items.isEmpty()) save(after, out);
+        else save(s, out);
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (ObservationProcessor.ItemResult ir : r.results()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", "okay");
+            m.put("sequence_position", ir.position());
+            m.put("stm_length", ir.stmLength());
+            m.put("time", ir.time());
+            m.put("unique_id", ir.uniqueId());
+            m.put("auto_learned_pattern", ir.autoLearnedPattern());
+            results.add(m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "completed");
+        body.put("processor_id", after.nodeId());
+        body.put("observations_processed", items.size());
+        body.put("initial_stm_length", r.initialStmLength());
+        body.put("final_stm_length", r.finalStmLength());
+        body.put("results", results);
+        body.put("auto_learned_patterns", r.learnedPatterns());
+        body.put("final_learned_pattern", r.finalLearnedPattern());
+        body.put("isolated", seq.getClearStmBetween());
+        return reply(c, 200, PlainJson.write(body), after);
+    }
+
+    private Reply learn(Command c, Session s, long ts, List<Output> out) {
+        if (s.stm().isEmpty()) {
+            save(s, out);
+            return reply(c, 400, detail("Cannot learn from empty STM"), s);
+        }
+        Learner.Outcome result = processor.learn(s, node(s.nodeId(), out), ts);
+        resetCognitionPredictions(pid(s.nodeId()));
+        save(s, out);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "learned");
+        body.put("pattern_name", result.patternName());
+        body.put("session_id", s.sessionId());
+        body.put("processor_id", null);
+        body.put("message", "Learned pattern " + result.patternName() + " from " + s.stm().size() + " events");
+        return reply(c, 200, PlainJson.write(body), s);
+    }
+
+    private Reply getPattern(Command c, GetPattern gp) {
+        String pid = pid(c.getNodeId());
+        StoreBackedKnowledgeBase kb = node(c.getNodeId(), new ArrayList<>());
+        String asked = gp.getPatternId();
+        Map<String, Object> inner = new LinkedHashMap<>();
+        kb.pattern(PatternName.stripPrefix(asked)).ifPresentOrElse(p -> {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("name", PatternName.withPrefix(p.name()));
+            doc.put("pattern_data", p.events());
+            doc.put("length", p.length());
+            doc.put("frequency", p.frequency());
+            doc.put("emotives", p.emotives() == null ? Map.of() : p.emotives());
+            doc.put("metadata", p.metadata());
+            inner.put("status", "okay");
+            inner.put("pattern", doc);
+        }, () -> {
+            inner.put("status", "error");
+            inner.put("message", "Pattern " + asked + " not found");
+        });
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("pattern", inner);
+        body.put("node_id", pid);
+        return reply(c, 200, PlainJson.write(body), null);
+    }
+
+    private Reply nodeSnapshot(Command c, String field, Map<String, Map<String, Object>> snapshots) {
+        String pid = pid(c.getNodeId());
+        Map<String, Object> snapshot = snapshots.get(pid);
+        if (snapshot == null) snapshot = field.equals("cognition_data") ? emptyCognition() : Map.of();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put(field, snapshot);
+        body.put("node_id", pid);
+        return reply(c, 200, PlainJson.write(body), null);
+    }
+
+    private Reply forgetNode(Command c, long ts, List<Output> out) {
+        node(c.getNodeId(), out).clear(ts);
+        resetSnapshots(pid(c.getNodeId()));
+        return reply(c, 200, json("status", "forgotten", "node_id", pid(c.getNodeId())), null);
+    }
+
+    private Reply countSessions(Command c, long ts) {
+        int[] n = {0};
+        sessions.forEachWithPrefix("", (k, v) -> {
+            if (v.getExpiresAt().toEpochMilli() >= ts) n[0]++;
+        });
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("active_session_count", n[0]);
+        return reply(c, 200, PlainJson.write(body), null);
+    }
+
+    // ---- observations published straight to kato.observations ---------------------------------
+
+    /**
+     * An observation from an external producer. The session it names is created with the service
+     * defaults when unknown (or expired); without a session id the node's default session
+     * {@code session-<sha1("default:"+node_id)[0..32]>-0} is used.
+     *
+     * @param recordId the record's identity (topic-partition-offset), the seed of generated ids
+     * @return the records to publish; the reason string of a rejection is in {@link Rejected}
+     */
+    public List<Output> handleObservation(ObservationRecord r, long ts, String recordId) {
+        List<Output> out = new ArrayList<>();
+        String sessionId = r.getSessionId() != null && !r.getSessionId().isEmpty() ? r.getSessionId()
+                : "session-" + hex32("default:" + r.getNodeId()) + "-0";
+        Session s = sessionFor(sessionId, ts, out);
+        if (s == null) {
+            s = Session.create(sessionId, r.getNodeId(), Map.of(), config.sessionTtlSeconds(), SessionConfig.EMPTY, ts);
+        } else if (!s.nodeId().equals(r.getNodeId())) {
+            throw new Rejected("session " + sessionId + " belongs to node '" + s.nodeId() + "', not '" + r.getNodeId() + "'");
+        }
+        s.access(ts, config.sessionAutoExtend());
+        io.katostreams.schemas.avro.Observation o = new io.katostreams.schemas.avro.Observation(r.getStrings(),
+                r.getVectors(), r.getEmotives(), r.getMetadataJson(), r.getUniqueId());
+        String uniqueId = r.getUniqueId() != null && !r.getUniqueId().isEmpty() ? r.getUniqueId() : "obs-" + hex32(recordId);
+        ObservationProcessor.ObserveOutcome result;
+        try {
+            result = processor.observe(s, toObservation(o), uniqueId, node(s.nodeId(), out), ts);
+        } catch (VectorDimensionException e) {
+            throw new Rejected("vectors: " + e.getMessage());
+        }
+        afterStep(result.session(), o, result.step(), ts, out);
+        save(result.session(), out);
+        return out;
+    }
+
+    /** An input that is valid JSON/Avro but cannot be applied; it goes to the dead-letter topic. */
+    public static final class Rejected extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public Rejected(String reason) {
+            super(reason);
+        }
+    }
+
+    // ---- expiry ---------------------------------------------------------------------------------
+
+    /** Removes every session whose expiry has passed at stream time {@code now} (spec 02 §3.3). */
+    public List<Output> expire(long now) {
+        List<String> expired = new ArrayList<>();
+        sessions.forEachWithPrefix("", (k, v) -> {
+            if (v.getExpiresAt().toEpochMilli() < now) expired.add(k);
+        });
+        List<Output> out = new ArrayList<>();
+        for (String id : expired) remove(id, out);
+        return out;
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------
+
+    /** Publishing and snapshots after one observation step. */
+    private void afterStep(Session s, io.katostreams.schemas.avro.Observation raw, ObservationProcessor.Step step,
+                           long ts, List<Output> out) {
+        String pid = pid(s.nodeId());
+        Map<String, Object> percept = new LinkedHashMap<>();
+        percept.put("strings", raw.getStrings());
+        percept.put("vectors", raw.getVectors());
+        percept.put("emotives", raw.getEmotives());
+        percept.put("path", List.of("Node-" + s.nodeId() + "-PatternProcessor-unknown-process"));
+        percept.put("metadata", PlainJson.parse(raw.getMetadataJson()));
+        percepts.put(pid, percept);
+
+        Map<String, Object> cognition = emptyCognition();
+        cognition.put("predictions", step.predictions() == null ? List.of()
+                : step.predictions().predictions().stream().map(io.katostreams.engine.Prediction::toMap).toList());
+        cognition.put("emotives", Learner.averageEmotives(s.emotivesAccumulator()));
+        cognition.put("symbols", step.event() == null ? List.of() : step.event());
+        cognition.put("short_term_memory", s.stm().events());
+        cognitions.put(pid, cognition);
+
+        if (step.predictions() != null) {
+            out.add(new Output(Output.Kind.PREDICTIONS, s.nodeId(), PredictionCodec.set(s.nodeId(), s.sessionId(),
+                    step.uniqueId(), step.time(), ts, step.predictions())));
+        }
+    }
+
+    private static Map<String, Object> emptyCognition() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("predictions", List.of());
+        m.put("emotives", Map.of());
+        m.put("symbols", List.of());
+        m.put("command", "");
+        m.put("metadata", Map.of());
+        m.put("path", List.of());
+        m.put("strings", List.of());
+        m.put("vectors", List.of());
+        m.put("short_term_memory", List.of());
+        return m;
+    }
+
+    private void resetSnapshots(String pid) {
+        percepts.remove(pid);
+        cognitions.remove(pid);
+    }
+
+    private void resetCognitionPredictions(String pid) {
+        Map<String, Object> c = cognitions.get(pid);
+        if (c != null) c.put("predictions", List.of());
+    }
+
+    /** The live session, or null; a session found expired is removed now. */
+    private Session sessionFor(String sessionId, long ts, List<Output> out) {
+        Session s = load(sessionId);
+        if (s != null && s.isExpired(ts)) {
+            remove(sessionId, out);
+            return null;
+        }
+        return s;
+    }
+
+    private Session load(String sessionId) {
+        SessionState st = sessions.get(sessionId);
+        return st == null ? null : SessionCodec.fromRecord(st);
+    }
+
+    private void remove(String sessionId, List<Output> out) {
+        sessions.delete(sessionId);
+        out.add(new Output(Output.Kind.SESSIONS, sessionId, null));
+    }
+
+    private void save(Session s, List<Output> out) {
+        SessionState st = SessionCodec.toRecord(s);
+        sessions.put(s.sessionId(), st);
+        out.add(new Output(Output.Kind.SESSIONS, s.sessionId(), st));
+    }
+
+    private Reply saveAndReply(Command c, Session s, List<Output> out, String body) {
+        save(s, out);
+        return reply(c, 200, body, s);
+    }
+
+    private StoreBackedKnowledgeBase node(String nodeId, List<Output> out) {
+        String pid = pid(nodeId);
+        StoreBackedKnowledgeBase kb = nodes.computeIfAbsent(pid, p -> new StoreBackedKnowledgeBase(p, nodeId, knowledge));
+        kb.bind(out);
+        return kb;
+    }
+
+    private String pid(String nodeId) {
+        return ProcessorId.of(nodeId, config.serviceName());
+    }
+
+    private String sessionResponse(Session s, long now, boolean remaining) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("session_id", s.sessionId());
+        body.put("node_id", s.nodeId());
+        body.put("created_at", KatoJson.isoZ(Instant.ofEpochMilli(s.createdAt())));
+        body.put("expires_at", KatoJson.isoZ(Instant.ofEpochMilli(s.expiresAt())));
+        // GET reports whole seconds left; the reference's slide happens a moment before the
+        // computation, so a fresh read of a 3600 s session shows 3599 ([QUIRK], spec 01 §3.2).
+        body.put("ttl_seconds", remaining ? Math.max(0, (s.expiresAt() - now - 1) / 1000) : s.ttlSeconds());
+        body.put("metadata", s.metadata());
+        body.put("session_config", s.config().asMap());
+        return PlainJson.write(body);
+    }
+
+    private static String sessionNotFound(String sessionId) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", "SESSION_NOT_FOUND");
+        error.put("message", "Session " + sessionId + " not found or expired");
+        error.put("session_id", sessionId);
+        return PlainJson.write(Map.of("error", error));
+    }
+
+    static String validationBody(List<ValidationError> errors) {
+        List<Map<String, Object>> detail = new ArrayList<>();
+        for (ValidationError e : errors) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", e.type());
+            m.put("loc", e.loc());
+            m.put("msg", e.msg());
+            m.put("input", e.input());
+            detail.add(m);
+        }
+        return PlainJson.write(Map.of("detail", detail));
+    }
+
+    private static String detail(String message) {
+        return PlainJson.write(Map.of("detail", message));
+    }
+
+    private static String json(Object... keyValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
+        return PlainJson.write(m);
+    }
+
+    private static Reply reply(Command c, int status, String body, Session s) {
+        return Reply.newBuilder().setCorrelationId(c.getCorrelationId())
+                .setReplyTo(c.getReplyTo() == null ? "" : c.getReplyTo())
+                .setStatus(status).setBodyJson(body)
+                .setSessionId(s == null ? c.getSessionId() : s.sessionId())
+                .setNodeId(s == null ? c.getNodeId() : s.nodeId())
+                .build();
+    }
+
+    static Observation toObservation(io.katostreams.schemas.avro.Observation o) {
+        List<double[]> vectors = new ArrayList<>(o.getVectors().size());
+        for (List<Double> v : o.getVectors()) {
+            double[] a = new double[v.size()];
+            for (int i = 0; i < a.length; i++) a[i] = v.get(i);
+            vectors.add(a);
+        }
+        return new Observation(o.getStrings(), vectors, o.getEmotives(), PlainJson.parseObject(o.getMetadataJson()),
+                o.getUniqueId());
+    }
+
+    /** 32 lowercase hex digits derived from a seed: deterministic stand-in for random ids. */
+    static String hex32(String seed) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(seed.getBytes(StandardCharsets.UTF_8));
+            StringBuilder b = new StringBuilder(32);
+            for (int i = 0; i < 16; i++) {
+                b.append(Character.forDigit((d[i] >> 4) & 0xF, 16)).append(Character.forDigit(d[i] & 0xF, 16));
+            }
+            return b.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Convenience for callers that need the records of one learn (e.g. import). */
+    static List<LearnApplied> none() {
+        return List.of();
+    }
+}

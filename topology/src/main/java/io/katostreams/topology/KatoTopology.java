@@ -1,0 +1,53 @@
+package io.katostreams.topology;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the KATO topology (no I/O). Commands and observations, both keyed by the node's canonical
+ * id, feed one processor that owns the session and knowledge stores of its partition's nodes; it
+ * writes replies, predictions, session states, knowledge records and dead letters.
+ *
+ * <pre>
+ *   kato.commands ─────┐                                 ┌─> kato.replies      (key = reply_to)
+ *                      ├─> node processor [sessions,     ├─> kato.predictions  (key = node_id)
+ *   kato.observations ─┘    knowledge stores]            ├─> kato.sessions     (key = session_id, compacted)
+ *          ^   ^                 │                       ├─> kato.knowledge    (key = &lt;processor_id&gt;/…, compacted)
+ *          └───┴── re-keyed ─────┘                       └─> kato.dead-letters (key = original key)
+ * </pre>
+ */
+public final class KatoTopology {
+    private KatoTopology() {}
+
+    public static final String SESSIONS_STORE = "kato-sessions";
+    public static final String KNOWLEDGE_STORE = "kato-knowledge";
+    static final String PROCESSOR = "kato-node-processor";
+
+    public static Topology build(ServiceConfig config) {
+        ServiceConfig.Topics t = config.topics();
+        ByteArrayDeserializer inKey = new ByteArrayDeserializer();
+        ByteArrayDeserializer inValue = new ByteArrayDeserializer();
+        ByteArraySerializer outKey = new ByteArraySerializer();
+        ByteArraySerializer outValue = new ByteArraySerializer();
+
+        Topology topology = new Topology();
+        topology.addSource("commands-source", inKey, inValue, t.commands());
+        topology.addSource("observations-source", inKey, inValue, t.observations());
+        topology.addProcessor(PROCESSOR, () -> new NodeProcessor(config), "commands-source", "observations-source");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
+                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(KNOWLEDGE_STORE),
+                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
+        topology.addSink("replies", t.replies(), outKey, outValue, PROCESSOR);
+        topology.addSink("predictions", t.predictions(), outKey, outValue, PROCESSOR);
+        topology.addSink("sessions", t.sessions(), outKey, outValue, PROCESSOR);
+        topology.addSink("knowledge", t.knowledge(), outKey, outValue, PROCESSOR);
+        topology.addSink("dead-letters", t.deadLetters(), outKey, outValue, PROCESSOR);
+        topology.addSink("commands-reroute", t.commands(), outKey, outValue, PROCESSOR);
+        topology.addSink("observations-reroute", t.observations(), outKey, outValue, PROCESSOR);
+        return topology;
+    }
+}

@@ -1,0 +1,184 @@
+package io.katostreams.topology;
+
+import io.katostreams.schemas.ProcessorId;
+import io.katostreams.schemas.avro.Command;
+import io.katostreams.schemas.avro.DeadLetter;
+import io.katostreams.schemas.avro.ObservationRecord;
+import io.katostreams.schemas.avro.PredictionSet;
+import io.katostreams.schemas.serde.AvroSerde;
+import io.katostreams.schemas.serde.KatoSerdes;
+import io.katostreams.schemas.serde.ObservationInputDeserializer;
+import io.katostreams.schemas.serde.OutputFormat;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The one processor of the topology: it owns the sessions and knowledge of the nodes of its
+ * partition (single writer). It decodes each input, re-keys records whose key is not the node's
+ * canonical key, sends undecodable or inapplicable input to the dead-letter topic, runs the
+ * {@link CommandHandler} and serialises what it returns. Nothing an input contains can make it throw.
+ */
+final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeProcessor.class);
+
+    private final ServiceConfig config;
+    private final ServiceConfig.Topics topics;
+    private final AvroSerde<Command> commands = KatoSerdes.commands();
+    private final AvroSerde<ObservationRecord> observationRecords = KatoSerdes.observations();
+    private final ObservationInputDeserializer observationInput = new ObservationInputDeserializer();
+    private final Serializer<PredictionSet> predictionsOut;
+    private final Serializer<DeadLetter> deadLettersOut;
+    private ProcessorContext<byte[], byte[]> context;
+    private CommandHandler handler;
+
+    NodeProcessor(ServiceConfig config) {
+        this.config = config;
+        this.topics = config.topics();
+        OutputFormat format = config.jsonOutput() ? OutputFormat.JSON : OutputFormat.AVRO;
+        this.predictionsOut = KatoSerdes.outputSerializer(PredictionSet.class, format);
+        this.deadLettersOut = KatoSerdes.outputSerializer(DeadLetter.class, format);
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        KeyValueStore<String, byte[]> sessions = context.getStateStore(KatoTopology.SESSIONS_STORE);
+        KeyValueStore<String, byte[]> knowledge = context.getStateStore(KatoTopology.KNOWLEDGE_STORE);
+        handler = new CommandHandler(config, new KafkaRecordStore<>(sessions, KatoSerdes.sessions()),
+                new KafkaRecordStore<>(knowledge, KatoSerdes.knowledge()));
+        // Stream time, not wall-clock time: expiry is a function of the input (design principle 2).
+        context.schedule(Duration.ofMillis(config.expiryScanMs()), PunctuationType.STREAM_TIME,
+                t -> emit(handler.expire(t), null));
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        try {
+            if (topic.equals(topics.commands())) processCommand(record);
+            else processObservation(record);
+        } catch (RuntimeException e) {
+            LOG.warn("input from {} could not be processed: {}", topic, e.toString());
+            deadLetter(record, reason(e), e);
+        }
+    }
+
+    private void processCommand(Record<byte[], byte[]> record) {
+        if (record.value() == null) {
+            deadLetter(record, "value: a command record needs a value (tombstones are not commands)", null);
+            return;
+        }
+        Command c;
+        try {
+            c = commands.decode(record.value());
+        } catch (RuntimeException e) {
+            deadLetter(record, "value: not a Command (Avro single-object encoding expected): " + reason(e), e);
+            return;
+        }
+        String canonical = ProcessorId.sanitizeNode(c.getNodeId());
+        if (record.key() == null) {
+            deadLetter(record, "key: missing; commands are keyed by the node id", null);
+            return;
+        }
+        if (!canonical.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+            reroute(record, canonical, record.value(), "commands-reroute");
+            return;
+        }
+        emit(handler.handle(c, record.timestamp()), record);
+    }
+
+    private void processObservation(Record<byte[], byte[]> record) {
+        if (record.key() == null) {
+            deadLetter(record, "key: missing; observations are keyed by the node id", null);
+            return;
+        }
+        ObservationRecord r;
+        try {
+            r = observationInput.deserializeWithKeyBytes(topics.observations(), record.key(), record.value());
+        } catch (RuntimeException e) {
+            deadLetter(record, reason(e), e);
+            return;
+        }
+        String canonical = ProcessorId.sanitizeNode(r.getNodeId());
+        if (!canonical.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+            // re-encode so the raw node id travels in the value, not only in the old key
+            reroute(record, canonical, observationRecords.encode(r), "observations-reroute");
+            return;
+        }
+        String recordId = context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "-" + m.offset())
+                .orElse("record-" + record.timestamp());
+        try {
+            emit(handler.handleObservation(r, record.timestamp(), recordId), record);
+        } catch (CommandHandler.Rejected e) {
+            deadLetter(record, e.getMessage(), null);
+        }
+    }
+
+    private void reroute(Record<byte[], byte[]> record, String canonical, byte[] value, String sink) {
+        context.forward(record.withKey(canonical.getBytes(StandardCharsets.UTF_8)).withValue(value), sink);
+    }
+
+    private void emit(List<Output> outputs, Record<byte[], byte[]> cause) {
+        long ts = cause == null ? context.currentStreamTimeMs() : cause.timestamp();
+        for (Output o : outputs) {
+            String sink;
+            byte[] value;
+            switch (o.kind()) {
+                case REPLY:
+                    sink = "replies";
+                    value = KatoSerdes.replies().serializer().serialize(topics.replies(), (io.katostreams.schemas.avro.Reply) o.value());
+                    break;
+                case PREDICTIONS:
+                    sink = "predictions";
+                    value = predictionsOut.serialize(topics.predictions(), (PredictionSet) o.value());
+                    break;
+                case SESSIONS:
+                    sink = "sessions";
+                    value = o.value() == null ? null : KatoSerdes.sessions().serializer().serialize(topics.sessions(),
+                            (io.katostreams.schemas.avro.SessionState) o.value());
+                    break;
+                case KNOWLEDGE:
+                    sink = "knowledge";
+                    value = o.value() == null ? null : KatoSerdes.knowledge().serializer().serialize(topics.knowledge(),
+                            (io.katostreams.schemas.avro.KnowledgeRecord) o.value());
+                    break;
+                default:
+                    throw new IllegalStateException("unexpected output " + o.kind());
+            }
+            context.forward(new Record<>(o.key().getBytes(StandardCharsets.UTF_8), value, ts), sink);
+        }
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {
+        RecordMetadata m = context.recordMetadata().orElse(null);
+        DeadLetter dl = DeadLetter.newBuilder()
+                .setTopic(m == null ? "" : m.topic())
+                .setPartition(m == null ? -1 : m.partition())
+                .setOffset(m == null ? -1 : m.offset())
+                .setKey(record.key() == null ? null : java.nio.ByteBuffer.wrap(record.key()))
+                .setValue(record.value() == null ? null : java.nio.ByteBuffer.wrap(record.value()))
+                .setReason(reason)
+                .setFailedAt(Instant.ofEpochMilli(record.timestamp()))
+                .setErrorClass(error == null ? null : error.getClass().getName())
+                .build();
+        context.forward(new Record<>(record.key(), deadLettersOut.serialize(topics.deadLetters(), dl), record.timestamp()),
+                "dead-letters");
+    }
+
+    private static String reason(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,18 @@
+package io.katostreams.topology;
+
+import java.util.function.BiConsumer;
+
+/**
+ * The key-value view the topology logic needs of a state store; the processor adapts a Kafka
+ * Streams {@code KeyValueStore}, tests may use a sorted map. Iteration is in key order (deterministic).
+ */
+public interface RecordStore<V> {
+    V get(String key);
+
+    void put(String key, V value);
+
+    void delete(String key);
+
+    /** Every entry whose key starts with {@code prefix}, in key order. */
+    void forEachWithPrefix(String prefix, BiConsumer<String, V> action);
+}

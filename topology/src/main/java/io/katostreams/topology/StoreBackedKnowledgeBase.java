@@ -1,0 +1,147 @@
+package io.katostreams.topology;
+
+import io.katostreams.engine.InMemoryKnowledgeBase;
+import io.katostreams.engine.KnowledgeBase;
+import io.katostreams.engine.LearnApplied;
+import io.katostreams.engine.LearnRequest;
+import io.katostreams.engine.Pattern;
+import io.katostreams.engine.PatternIndex;
+import io.katostreams.engine.StoredVector;
+import io.katostreams.engine.SymbolStats;
+import io.katostreams.engine.Totals;
+import io.katostreams.schemas.KnowledgeKeys;
+import io.katostreams.schemas.avro.KnowledgeRecord;
+import io.katostreams.schemas.avro.PatternDoc;
+import io.katostreams.schemas.avro.SymbolDoc;
+import io.katostreams.schemas.avro.TotalsDoc;
+import io.katostreams.schemas.avro.VectorDoc;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A node's knowledge base whose source of truth is the knowledge state store (changelogged, so it
+ * survives crashes and moves with the partition). It is loaded into an {@link InMemoryKnowledgeBase}
+ * on first use — the index lives in memory for speed — and every change is written through to the
+ * store and reported as the {@link KnowledgeRecord}s to publish on kato.knowledge.
+ */
+public final class StoreBackedKnowledgeBase implements KnowledgeBase {
+
+    private final String processorId;
+    private final String nodeId;
+    private final RecordStore<KnowledgeRecord> store;
+    private final InMemoryKnowledgeBase memory = new InMemoryKnowledgeBase();
+    private List<Output> outbox = new ArrayList<>();
+
+    public StoreBackedKnowledgeBase(String processorId, String nodeId, RecordStore<KnowledgeRecord> store) {
+        this.processorId = processorId;
+        this.nodeId = nodeId;
+        this.store = store;
+        load();
+    }
+
+    /** Where the records of the following changes are appended for publishing (one list per input record). */
+    public void bind(List<Output> outbox) {
+        this.outbox = outbox;
+    }
+
+    private void load() {
+        List<Pattern> patterns = new ArrayList<>();
+        store.forEachWithPrefix(KnowledgeKeys.prefix(processorId), (key, r) -> {
+            Object item = r.getItem();
+            if (item instanceof PatternDoc p) patterns.add(KnowledgeCodec.toPattern(p));
+            else if (item instanceof SymbolDoc s) memory.restoreSymbol(KnowledgeCodec.toSymbol(s));
+            else if (item instanceof TotalsDoc t) memory.restoreTotals(KnowledgeCodec.toTotals(t));
+            else if (item instanceof VectorDoc v) memory.restoreVector(KnowledgeCodec.toVector(v));
+        });
+        patterns.sort(Comparator.comparingLong(Pattern::sequence));
+        for (Pattern p : patterns) memory.restorePattern(p);
+    }
+
+    public String processorId() {
+        return processorId;
+    }
+
+    @Override
+    public PatternIndex index() {
+        return memory.index();
+    }
+
+    @Override
+    public Optional<Pattern> pattern(String name) {
+        return memory.pattern(name);
+    }
+
+    @Override
+    public Optional<SymbolStats> symbol(String name) {
+        return memory.symbol(name);
+    }
+
+    @Override
+    public Totals totals() {
+        return memory.totals();
+    }
+
+    @Override
+    public Optional<StoredVector> vector(String name) {
+        return memory.vector(name);
+    }
+
+    @Override
+    public Map<String, Double> averageEmotives(String name) {
+        return memory.averageEmotives(name);
+    }
+
+    @Override
+    public LearnApplied learn(LearnRequest request) {
+        LearnApplied applied = memory.learn(request);
+        write(KnowledgeCodec.pattern(processorId, nodeId, applied.pattern()));
+        for (SymbolStats s : applied.symbols()) write(KnowledgeCodec.symbol(processorId, nodeId, s));
+        write(KnowledgeCodec.totals(processorId, nodeId, applied.totals()));
+        for (StoredVector v : applied.vectors()) write(KnowledgeCodec.vector(processorId, nodeId, v));
+        return applied;
+    }
+
+    /** clear-all: every key of the node is deleted and tombstoned, then zero totals and a NodeCleared marker. */
+    public void clear(long timestamp) {
+        List<String> keys = new ArrayList<>();
+        store.forEachWithPrefix(KnowledgeKeys.prefix(processorId), (key, r) -> keys.add(key));
+        for (String key : keys) {
+            store.delete(key);
+            outbox.add(new Output(Output.Kind.KNOWLEDGE, key, null));
+        }
+        memory.clear();
+        write(KnowledgeCodec.totals(processorId, nodeId, Totals.ZERO));
+        write(KnowledgeCodec.cleared(processorId, nodeId, timestamp));
+    }
+
+    @Override
+    public void clear() {
+        throw new UnsupportedOperationException("use clear(timestamp): the marker carries the record time");
+    }
+
+    @Override
+    public void forEachPattern(Consumer<Pattern> action) {
+        memory.forEachPattern(action);
+    }
+
+    @Override
+    public void forEachSymbol(Consumer<SymbolStats> action) {
+        memory.forEachSymbol(action);
+    }
+
+    @Override
+    public void forEachVector(Consumer<StoredVector> action) {
+        memory.forEachVector(action);
+    }
+
+    private void write(KnowledgeRecord r) {
+        String key = KnowledgeCodec.key(r);
+        store.put(key, r);
+        outbox.add(new Output(Output.Kind.KNOWLEDGE, key, r));
+    }
+}
