@@ -1,0 +1,105 @@
+package io.katostreams.topology;
+
+import io.katostreams.engine.Setting;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the KATO topology: creates the topics when missing and starts Kafka Streams. {@code main}
+ * only reads the environment and starts; everything else is in {@link KatoTopology} and
+ * {@link CommandHandler}.
+ */
+public final class KatoStreamsApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KatoStreamsApp.class);
+
+    private final ServiceConfig config;
+    private final Properties streamsProperties;
+    private final int partitions;
+    private final short replication;
+    private KafkaStreams streams;
+
+    public KatoStreamsApp(ServiceConfig config, Map<String, String> env) {
+        this.config = config;
+        this.streamsProperties = streamsProperties(env);
+        this.partitions = read(DeploymentSettings.PARTITIONS, env).intValue();
+        this.replication = read(DeploymentSettings.REPLICATION_FACTOR, env).shortValue();
+    }
+
+    /** The Kafka Streams properties from the environment (see {@link DeploymentSettings}). */
+    public static Properties streamsProperties(Map<String, String> env) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, read(DeploymentSettings.APPLICATION_ID, env));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, read(DeploymentSettings.BOOTSTRAP_SERVERS, env));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, read(DeploymentSettings.STATE_DIR, env));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, read(DeploymentSettings.PROCESSING_GUARANTEE, env));
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, read(DeploymentSettings.STANDBY_REPLICAS, env).intValue());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, read(DeploymentSettings.STREAM_THREADS, env).intValue());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, read(DeploymentSettings.COMMIT_INTERVAL_MS, env));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, read(DeploymentSettings.REPLICATION_FACTOR, env).intValue());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix("linger.ms"), 0);
+        return p;
+    }
+
+    private static <T> T read(Setting<T> s, Map<String, String> env) {
+        String v = env.get(s.envVar());
+        return v == null || v.isBlank() ? s.defaultValue() : s.parseText(v);
+    }
+
+    /** Creates missing topics and starts processing; returns once Kafka Streams is started. */
+    public KatoStreamsApp start() {
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        try (Admin a = Admin.create(admin)) {
+            TopicProvisioner.ensureTopics(a, config.topics(), partitions, replication);
+        }
+        streams = new KafkaStreams(KatoTopology.build(config), streamsProperties);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        return this;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public boolean isRunning() {
+        return streams != null && streams.state().isRunningOrRebalancing();
+    }
+
+    /** Leaves the group (so a restart does not wait for the session timeout) and flushes the stores. */
+    @Override
+    public void close() {
+        if (streams != null) {
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
+            streams = null;
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Map<String, String> env = System.getenv();
+        KatoStreamsApp app = new KatoStreamsApp(ServiceConfig.fromEnvironment(env), env).start();
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            done.countDown();
+        }, "kato-shutdown"));
+        LOG.info("KATO topology running (application id {})", env.getOrDefault("KATO_APPLICATION_ID", "kato-streams"));
+        done.await();
+    }
+}

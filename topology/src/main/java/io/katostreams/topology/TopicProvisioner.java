@@ -1,0 +1,69 @@
+package io.katostreams.topology;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Creates the KATO topics when missing: every topic with the configured partition count;
+ * kato.sessions and kato.knowledge compacted (they hold current state, the last record per key wins).
+ * Refuses to run when kato.commands and kato.observations have different partition counts.
+ */
+public final class TopicProvisioner {
+    private TopicProvisioner() {}
+
+    /** Topic name → configs of every topic the topology reads or writes. */
+    public static Map<String, Map<String, String>> topics(ServiceConfig.Topics t) {
+        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        Map<String, Map<String, String>> m = new LinkedHashMap<>();
+        m.put(t.commands(), Map.of());
+        m.put(t.observations(), Map.of());
+        m.put(t.replies(), Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000"));
+        m.put(t.predictions(), Map.of());
+        m.put(t.sessions(), compacted);
+        m.put(t.knowledge(), compacted);
+        m.put(t.deadLetters(), Map.of());
+        return m;
+    }
+
+    public static void ensureTopics(Admin admin, ServiceConfig.Topics t, int partitions, short replication) {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = new ArrayList<>();
+            for (Map.Entry<String, Map<String, String>> e : topics(t).entrySet()) {
+                if (!existing.contains(e.getKey())) {
+                    missing.add(new NewTopic(e.getKey(), partitions, replication).configs(e.getValue()));
+                }
+            }
+            for (NewTopic n : missing) {
+                try {
+                    admin.createTopics(List.of(n)).all().get();
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) throw ex;
+                }
+            }
+            Map<String, TopicDescription> d = admin.describeTopics(List.of(t.commands(), t.observations()))
+                    .allTopicNames().get();
+            int c = d.get(t.commands()).partitions().size();
+            int o = d.get(t.observations()).partitions().size();
+            if (c != o) {
+                throw new IllegalStateException(t.commands() + " has " + c + " partitions but " + t.observations()
+                        + " has " + o + ": they must be equal, because one task owns each node across both topics");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not create the KATO topics: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}
