@@ -203,7 +203,10 @@ final class MongoKnowledgeWriter implements KnowledgeSinkTask.Writer {
                     throw escalate(MongoFailures.ofCode(wce.getCode(), MongoFailures.Kind.TRANSIENT),
                             "writing to " + db + "." + collectionName + ": write concern not satisfied: " + wce.getMessage(), e);
                 }
-                BulkWriteError error = e.getWriteErrors().get(0);
+                if (e.getWriteErrors().isEmpty()) {
+                    throw escalate(MongoFailures.Kind.TRANSIENT, "writing to " + db + "." + collectionName, e);
+                }
+                BulkWriteError error = e.getWriteErrors().get(0); // ordered: the write that stopped the bulk
                 MongoFailures.Kind kind = MongoFailures.ofCode(error.getCode(), MongoFailures.Kind.DATA);
                 if (kind != MongoFailures.Kind.DATA) {
                     throw escalate(kind, "writing to " + db + "." + collectionName + ": " + error.getMessage(), e);

@@ -151,6 +151,9 @@ final class QdrantKnowledgeWriter implements KnowledgeSinkTask.Writer {
         try {
             size = ensureCollection(collection, ops.get(0).dimension());
         } catch (Refused e) {
+            if (e.kind == QdrantFailures.Kind.NOT_FOUND) {
+                throw new RetriableException("Qdrant collection " + collection + " vanished while being created; retrying", e);
+            }
             for (PointOp op : ops) {
                 deadLetters.report(op.change().source(), "Qdrant refused collection " + collection + ": " + e.getMessage(), e);
             }

@@ -10,16 +10,46 @@ import java.util.List;
 public final class Matcher {
     private Matcher() {}
 
+    /**
+     * Work arrays reused across candidates of one request (one per thread). The block search leaves
+     * {@code prev}/{@code next} all zero when it returns, which is what the next search expects.
+     */
+    static final class Work {
+        int[] prev = new int[0], next = new int[0], prevSet = new int[0], nextSet = new int[0];
+        int[] stack = new int[16];
+        private int[] row = new int[0];
+
+        void ensure(int n) {
+            if (prev.length < n) {
+                prev = new int[n];
+                next = new int[n];
+                prevSet = new int[n];
+                nextSet = new int[n];
+            }
+        }
+
+        int[] row(int n) {
+            if (row.length < n) row = new int[n];
+            java.util.Arrays.fill(row, 0, n, 0);
+            return row;
+        }
+    }
+
     /** A matching block: {@code a[i..i+k) == b[j..j+k)} with a = pattern, b = state. */
     public record Block(int i, int j, int k) {}
 
     /** Length of the longest common subsequence of two int sequences (symbol ids or code points). */
     public static int lcs(int[] a, int[] b) {
+        return lcs(a, b, null);
+    }
+
+    /** As {@link #lcs(int[], int[])}, using {@code work} (if long enough) instead of allocating. */
+    static int lcs(int[] a, int[] b, Work work) {
         if (a.length == 0 || b.length == 0) return 0;
         int[] shorter = a.length <= b.length ? a : b;
         int[] longer = shorter == a ? b : a;
         int n = shorter.length;
-        int[] row = new int[n + 1];
+        int[] row = work == null ? new int[n + 1] : work.row(n + 1);
         for (int x : longer) {
             int diag = 0; // row[j-1] of the previous outer iteration
             for (int j = 1; j <= n; j++) {
@@ -71,15 +101,23 @@ public final class Matcher {
     }
 
     /**
-     * Positions of each symbol in the state, for the block search. Built once per request.
-     * Open addressing on the symbol id; ids may be negative (symbols unknown to the node).
+     * Positions of each symbol in the state, for the block search. Built once per request. Ids
+     * may be negative (symbols unknown to the node). With a dense table (one slot per symbol id,
+     * valid where its stamp matches) a lookup is one array access; otherwise open addressing.
      */
     public static final class StatePositions {
         private final int[] keys;
         private final int[][] positions;
         private final int mask;
+        private final int[] denseSlot;
+        private final int[] denseStamp;
+        private final int stamp;
 
         public StatePositions(int[] state) {
+            this(state, null, null, 0);
+        }
+
+        StatePositions(int[] state, int[] denseSlot, int[] denseStamp, int stamp) {
             int cap = Integer.highestOneBit(Math.max(4, state.length * 2) - 1) << 1;
             keys = new int[cap];
             positions = new int[cap][];
@@ -91,6 +129,17 @@ public final class Matcher {
             for (int j = 0; j < state.length; j++) {
                 int s = slot(state[j], false);
                 positions[s][fill[s]++] = j;
+            }
+            this.denseSlot = denseSlot;
+            this.denseStamp = denseStamp;
+            this.stamp = stamp;
+            if (denseSlot != null) {
+                for (int s = 0; s < cap; s++) {
+                    if (positions[s] != null && keys[s] >= 0) {
+                        denseSlot[keys[s]] = s;
+                        denseStamp[keys[s]] = stamp;
+                    }
+                }
             }
         }
 
@@ -106,6 +155,9 @@ public final class Matcher {
 
         /** Ascending positions of {@code key} in the state (empty when absent). */
         public int[] of(int key) {
+            if (denseSlot != null && key >= 0) {
+                return key < denseStamp.length && denseStamp[key] == stamp ? positions[denseSlot[key]] : EMPTY;
+            }
             int h = mix(key) & mask;
             while (positions[h] != null) {
                 if (keys[h] == key) return positions[h];
@@ -127,12 +179,18 @@ public final class Matcher {
      * with no junk and no autojunk heuristic (spec 04 §7), sorted by (i, j, k).
      */
     public static List<Block> matchingBlocks(int[] a, int[] b, StatePositions bPositions) {
-        List<Block> found = new ArrayList<>();
-        int[] prev = new int[b.length];
-        int[] next = new int[b.length];
-        int[] prevSet = new int[b.length];
-        int[] nextSet = new int[b.length];
-        int[] stack = new int[16];
+        return matchingBlocks(a, b, bPositions, new Work());
+    }
+
+    /** As {@link #matchingBlocks(int[], int[], StatePositions)} with reusable work arrays. */
+    static List<Block> matchingBlocks(int[] a, int[] b, StatePositions bPositions, Work work) {
+        List<Block> found = new ArrayList<>(4);
+        work.ensure(b.length);
+        int[] prev = work.prev;
+        int[] next = work.next;
+        int[] prevSet = work.prevSet;
+        int[] nextSet = work.nextSet;
+        int[] stack = work.stack;
         int sp = 0;
         stack[sp++] = 0; stack[sp++] = a.length; stack[sp++] = 0; stack[sp++] = b.length;
         while (sp > 0) {
@@ -162,7 +220,7 @@ public final class Matcher {
             for (int t = 0; t < prevN; t++) prev[prevSet[t]] = 0;
             if (bestK > 0) {
                 found.add(new Block(bestI, bestJ, bestK));
-                if (sp + 8 > stack.length) stack = java.util.Arrays.copyOf(stack, stack.length * 2);
+                if (sp + 8 > stack.length) stack = work.stack = java.util.Arrays.copyOf(stack, stack.length * 2);
                 if (alo < bestI && blo < bestJ) {
                     stack[sp++] = alo; stack[sp++] = bestI; stack[sp++] = blo; stack[sp++] = bestJ;
                 }

@@ -140,17 +140,22 @@ public final class PatternIndex {
 
     /** The pattern's events as symbol strings. */
     public List<List<String>> events(int pid) {
+        return events(pid, 0, eventEnds[pid].length);
+    }
+
+    /** Events {@code [fromEvent, toEvent)} of the pattern as immutable lists of symbol strings. */
+    public List<List<String>> events(int pid, int fromEvent, int toEvent) {
         int[] f = flat[pid];
         int[] ends = eventEnds[pid];
-        List<List<String>> out = new ArrayList<>(ends.length);
-        int start = 0;
-        for (int end : ends) {
-            List<String> event = new ArrayList<>(end - start);
-            for (int i = start; i < end; i++) event.add(symbols[f[i]]);
-            out.add(event);
-            start = end;
+        List<List<String>> out = new ArrayList<>(toEvent - fromEvent);
+        int start = fromEvent == 0 ? 0 : ends[fromEvent - 1];
+        for (int e = fromEvent; e < toEvent; e++) {
+            String[] event = new String[ends[e] - start];
+            for (int i = start; i < ends[e]; i++) event[i - start] = symbols[f[i]];
+            out.add(List.of(event));
+            start = ends[e];
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** True when some pattern's {@code length div 10} lies in {@code [lo, hi]}. */

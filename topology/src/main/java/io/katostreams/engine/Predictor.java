@@ -34,9 +34,10 @@ public final class Predictor {
     /** Predictions for the STM against everything the node has learned (spec 04 §1.1). */
     public PredictionResult predict(List<List<String>> stm, KnowledgeBase kb, PredictionQuery q) {
         PatternIndex ix = kb.index();
-        State state = new State(stm, ix);
-        if (state.size < 2 || ix.patternCount() == 0) return PredictionResult.EMPTY;
+        if (ix.patternCount() == 0) return PredictionResult.EMPTY;
         Scratch sc = Scratch.get(ix.patternCount(), ix.symbolCount());
+        State state = new State(stm, ix, sc);
+        if (state.size < 2) return PredictionResult.EMPTY;
         List<Survivor> survivors = survivors(state, ix, q, sc);
         if (survivors.isEmpty()) return PredictionResult.EMPTY;
         survivors.sort(Comparator.comparing(s -> s.name)); // candidate order, spec 04 §5.2
@@ -105,7 +106,7 @@ public final class Predictor {
                 int bound = Math.min(sc.shared[pid], Math.min(len, length));
                 double best = Matcher.tokenSimilarity(bound, len, length);
                 if (!Matcher.passes(best, best, t)) continue;
-                raw = Matcher.tokenSimilarity(Matcher.lcs(flat, st.ids), len, length);
+                raw = Matcher.tokenSimilarity(Matcher.lcs(flat, st.ids, sc.work), len, length);
                 similarity = raw;
             } else {
                 String[] symbols = new String[flat.length];
@@ -114,7 +115,7 @@ public final class Predictor {
                 similarity = (raw * 100.0) / 100.0;
             }
             if (!Matcher.passes(raw, similarity, t)) continue;
-            List<Matcher.Block> blocks = Matcher.matchingBlocks(flat, st.ids, st.positions);
+            List<Matcher.Block> blocks = Matcher.matchingBlocks(flat, st.ids, st.positions, sc.work);
             if (blocks.isEmpty()) continue; // D5: never a zero-match prediction
             out.add(new Survivor(pid, ix.name(pid), similarity, blocks));
         }
@@ -228,8 +229,8 @@ public final class Predictor {
         ordered.sort((a, b) -> Double.compare(b.aggregate, a.aggregate));
         List<FuturePotential> futures = new ArrayList<>(ordered.size());
         for (Group g : ordered) {
-            List<List<String>> events = ix.events(g.first.pid);
-            futures.add(new FuturePotential(List.copyOf(events.subList(g.first.futureFromEvent, events.size())),
+            int events = ix.eventEnds(g.first.pid).length;
+            futures.add(new FuturePotential(ix.events(g.first.pid, g.first.futureFromEvent, events),
                     g.aggregate, g.supporting, g.totalWeightedFrequency));
         }
         return new PredictionResult(List.copyOf(predictions), List.copyOf(futures));
@@ -356,7 +357,7 @@ public final class Predictor {
         final int[] distinct;
         final Matcher.StatePositions positions;
 
-        State(List<List<String>> stm, PatternIndex ix) {
+        State(List<List<String>> stm, PatternIndex ix, Scratch sc) {
             int n = 0;
             for (List<String> e : stm) n += e.size();
             size = n;
@@ -374,7 +375,7 @@ public final class Predictor {
                 eventEnds[e] = k;
             }
             distinct = PatternIndex.distinct(ids);
-            positions = new Matcher.StatePositions(ids);
+            positions = new Matcher.StatePositions(ids, sc.stateSlot, sc.stateSlotStamp, sc.nextSymbolStamp());
         }
     }
 
@@ -491,6 +492,8 @@ public final class Predictor {
 
         int[] seen = new int[0], shared = new int[0], early = new int[0], touched = new int[0];
         int[] symbolMark = new int[0], inTable = new int[0], presentCount = new int[0], presentDistinct = new int[0];
+        int[] stateSlot = new int[0], stateSlotStamp = new int[0];
+        final Matcher.Work work = new Matcher.Work();
         private int patternStamp, symbolStamp;
 
         static Scratch get(int patterns, int symbols) {
@@ -509,6 +512,8 @@ public final class Predictor {
                 s.inTable = new int[n];
                 s.presentCount = new int[n];
                 s.presentDistinct = new int[n];
+                s.stateSlot = new int[n];
+                s.stateSlotStamp = new int[n];
                 s.symbolStamp = 0;
             }
             // a request takes at most 4 symbol stamps per survivor plus a few of its own
@@ -534,6 +539,7 @@ public final class Predictor {
             if (symbolStamp < 0 || symbolStamp > Integer.MAX_VALUE - maxPerRequest) {
                 Arrays.fill(symbolMark, 0);
                 Arrays.fill(inTable, 0);
+                Arrays.fill(stateSlotStamp, 0);
                 symbolStamp = 0;
             }
         }

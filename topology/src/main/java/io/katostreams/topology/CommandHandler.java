@@ -28,6 +28,7 @@ import io.katostreams.schemas.avro.GetPerceptData;
 import io.katostreams.schemas.avro.GetPredictions;
 import io.katostreams.schemas.avro.GetSession;
 import io.katostreams.schemas.avro.GetStm;
+import io.katostreams.schemas.avro.ImportNode;
 import io.katostreams.schemas.avro.KnowledgeRecord;
 import io.katostreams.schemas.avro.Learn;
 import io.katostreams.schemas.avro.ObservationRecord;
@@ -103,6 +104,7 @@ public final class CommandHandler {
         if (op instanceof GetCognitionData) return nodeSnapshot(c, "cognition_data", cognitions);
         if (op instanceof ForgetNode) return forgetNode(c, ts, out);
         if (op instanceof CountSessions) return countSessions(c, ts);
+        if (op instanceof ImportNode in) return importNode(c, in, ts, out);
         if (op instanceof SessionExists) return sessionExists(c, ts, out);
 
         String sessionId = c.getSessionId();
@@ -323,6 +325,34 @@ public final class CommandHandler {
         node(c.getNodeId(), out).clear(ts);
         resetSnapshots(pid(c.getNodeId()));
         return reply(c, 200, json("status", "forgotten", "node_id", pid(c.getNodeId())), null);
+    }
+
+    /** One chunk of a node import (see {@link NodeExport}); the first chunk of a replace clears the node. */
+    private Reply importNode(Command c, ImportNode in, long ts, List<Output> out) {
+        NodeExport.Chunk chunk;
+        try {
+            chunk = NodeExport.parseChunk(in.getPayloadJson());
+        } catch (RuntimeException e) {
+            return reply(c, 422, detail("payload_json: " + e.getMessage()), null);
+        }
+        StoreBackedKnowledgeBase kb = node(c.getNodeId(), out);
+        if (chunk.replace()) {
+            kb.clear(ts);
+            resetSnapshots(pid(c.getNodeId()));
+        }
+        try {
+            kb.importItems(chunk.patterns(), chunk.symbols(), chunk.totals(), chunk.vectors());
+        } catch (IllegalArgumentException e) {
+            return reply(c, 409, detail(e.getMessage()), null);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "imported");
+        body.put("node_id", pid(c.getNodeId()));
+        body.put("patterns", chunk.patterns().size());
+        body.put("symbols", chunk.symbols().size());
+        body.put("vectors", chunk.vectors().size());
+        body.put("total_patterns", kb.index().patternCount());
+        return reply(c, 200, PlainJson.write(body), null);
     }
 
     private Reply countSessions(Command c, long ts) {

@@ -15,7 +15,8 @@ import org.apache.kafka.streams.state.Stores;
  *   kato.commands ─────┐                                 ┌─> kato.replies      (key = reply_to)
  *                      ├─> node processor [sessions,     ├─> kato.predictions  (key = node_id)
  *   kato.observations ─┘    knowledge stores]            ├─> kato.sessions     (key = session_id, compacted)
- *          ^   ^                 │                       ├─> kato.knowledge    (key = &lt;processor_id&gt;/…, compacted)
+ *          ^   ^                 │                       ├─> kato.knowledge    (key = &lt;processor_id&gt;/…, compacted,
+ *          │   │                 │                       │                      partitioned by processor_id)
  *          └───┴── re-keyed ─────┘                       └─> kato.dead-letters (key = original key)
  * </pre>
  */
@@ -44,7 +45,7 @@ public final class KatoTopology {
         topology.addSink("replies", t.replies(), outKey, outValue, PROCESSOR);
         topology.addSink("predictions", t.predictions(), outKey, outValue, PROCESSOR);
         topology.addSink("sessions", t.sessions(), outKey, outValue, PROCESSOR);
-        topology.addSink("knowledge", t.knowledge(), outKey, outValue, PROCESSOR);
+        topology.addSink("knowledge", t.knowledge(), outKey, outValue, new NodePrefixPartitioner(), PROCESSOR);
         topology.addSink("dead-letters", t.deadLetters(), outKey, outValue, PROCESSOR);
         topology.addSink("commands-reroute", t.commands(), outKey, outValue, PROCESSOR);
         topology.addSink("observations-reroute", t.observations(), outKey, outValue, PROCESSOR);

@@ -119,6 +119,33 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
         write(KnowledgeCodec.cleared(processorId, nodeId, timestamp));
     }
 
+    /**
+     * Imports knowledge exported from a node (see {@link NodeExport}): patterns in the order given
+     * (their first-stored order), symbols, totals and vectors, each written through and published.
+     * Existing items with the same names are replaced.
+     */
+    public void importItems(List<Pattern> patterns, List<SymbolStats> symbols, Totals totals, List<StoredVector> vectors) {
+        for (Pattern p : patterns) {
+            if (memory.pattern(p.name()).isPresent()) {
+                throw new IllegalArgumentException("pattern " + p.name() + " already exists; import with replace");
+            }
+            memory.restorePattern(p);
+            write(KnowledgeCodec.pattern(processorId, nodeId, memory.pattern(p.name()).orElseThrow()));
+        }
+        for (SymbolStats s : symbols) {
+            memory.restoreSymbol(s);
+            write(KnowledgeCodec.symbol(processorId, nodeId, memory.symbol(s.name()).orElseThrow()));
+        }
+        if (totals != null) {
+            memory.restoreTotals(totals);
+            write(KnowledgeCodec.totals(processorId, nodeId, totals));
+        }
+        for (StoredVector v : vectors) {
+            memory.restoreVector(v);
+            write(KnowledgeCodec.vector(processorId, nodeId, v));
+        }
+    }
+
     @Override
     public void clear() {
         throw new UnsupportedOperationException("use clear(timestamp): the marker carries the record time");

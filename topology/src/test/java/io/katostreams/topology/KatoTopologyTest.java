@@ -376,6 +376,41 @@ class KatoTopologyTest {
     }
 
     @Test
+    void anExportedNodeImportedIntoAnotherNodePredictsTheSame() {
+        String s = create("alice", null);
+        for (List<String> seq : List.of(List.of("a", "b", "c"), List.of("a", "b", "d"), List.of("a", "b", "c"))) {
+            for (String x : seq) d.send("alice", s, new Observe(new Observation(List.of(x), List.of(List.of(1.0, 2.0)),
+                    Map.of("joy", 0.5), "{\"src\":\"t\"}", null)));
+            d.send("alice", s, new Learn());
+        }
+        Map<String, KnowledgeRecord> latest = new java.util.LinkedHashMap<>();
+        for (TestRecord<byte[], byte[]> r : d.knowledgeRecords()) {
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            if (r.value() == null) latest.remove(key);
+            else latest.put(key, Driver.knowledge(r));
+        }
+        List<String> lines = NodeExport.lines("alice", "alice_kato", latest.values());
+        assertTrue(lines.get(0).contains("kato-node-export"));
+        for (String chunk : NodeExport.chunks(lines, 2, true)) {
+            Reply r = d.send("bob", null, new io.katostreams.schemas.avro.ImportNode(chunk));
+            assertEquals(200, r.getStatus(), r.getBodyJson());
+        }
+        String b = create("bob", null);
+        for (String x : List.of("a", "b")) {
+            d.send("alice", s, observe(x));
+            d.send("bob", b, observe(x));
+        }
+        JsonNode fromAlice = Driver.body(d.send("alice", s, new GetPredictions()));
+        JsonNode fromBob = Driver.body(d.send("bob", b, new GetPredictions()));
+        assertEquals(2, fromAlice.get("count").intValue());
+        assertEquals(fromAlice.get("predictions"), fromBob.get("predictions"));
+        assertEquals(fromAlice.get("future_potentials"), fromBob.get("future_potentials"));
+        JsonNode pattern = Driver.body(d.send("bob", null, new GetPattern(fromAlice.get("predictions").get(0).get("name").textValue())));
+        assertEquals("okay", pattern.get("pattern").get("status").textValue());
+        assertEquals("[\"t\"]", pattern.get("pattern").get("pattern").get("metadata").get("src").toString());
+    }
+
+    @Test
     void clearStmKeepsTheCounter() {
         String s = create("alice", null);
         d.send("alice", s, observe("a"));
