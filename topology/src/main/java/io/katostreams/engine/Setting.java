@@ -37,7 +37,8 @@ public final class Setting<T> {
         this.defaultValue = defaultValue;
         this.min = min;
         this.max = max;
-        this.allowed = allowed;
+        // sorted, so that rules and error messages read the same on every run
+        this.allowed = allowed == null ? null : java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(allowed));
         this.doc = doc;
     }
 

@@ -93,8 +93,36 @@ public final class CommandHandler {
             // A bug, never bad input (that is answered with 4xx above): answer like the reference's E4.
             reply = reply(c, 500, "Internal Server Error", null);
         }
+        if (reply != null && reply.getBodyJson().length() > config.maxRecordBytes() - 64 * 1024) {
+            // A reply too large to write must not stall the task; the request is answered instead.
+            reply = reply(c, 413, detail("the response (" + reply.getBodyJson().length() + " characters) exceeds "
+                    + "KATO_MAX_RECORD_BYTES (" + config.maxRecordBytes() + " bytes); ask for less (max_predictions) "
+                    + "or learn / clear the STM"), null);
+        }
         if (reply != null && c.getReplyTo() != null) out.add(new Output(Output.Kind.REPLY, c.getReplyTo(), reply));
         return out;
+    }
+
+    /**
+     * Null when the session may take {@code inputBytes} more; otherwise why not. The session record
+     * must stay writable (KATO_MAX_RECORD_BYTES), so growth is refused before anything changes.
+     */
+    private String growthRefused(Session s, long inputBytes) {
+        int stored = sessions.storedSize(s.sessionId());
+        long limit = config.maxRecordBytes() - 64L * 1024;
+        if (stored < 0 || stored + 2 * inputBytes <= limit) return null;
+        return "session " + s.sessionId() + " would exceed KATO_MAX_RECORD_BYTES (" + config.maxRecordBytes()
+                + " bytes; it holds " + stored + " bytes and the observation adds up to " + 2 * inputBytes
+                + "): learn or clear its STM first";
+    }
+
+    /** An upper estimate of what an observation adds to a session record. */
+    static long inputBytes(io.katostreams.schemas.avro.Observation o) {
+        long n = 64 + o.getMetadataJson().length();
+        for (String x : o.getStrings()) n += 8 + 4L * x.length();
+        for (List<Double> v : o.getVectors()) n += 8 + 16L * v.size();
+        for (Map.Entry<String, Double> e : o.getEmotives().entrySet()) n += 16 + 4L * e.getKey().length();
+        return n;
     }
 
     private Reply dispatch(Command c, Object op, long ts, List<Output> out) {
@@ -200,6 +228,11 @@ public final class CommandHandler {
     }
 
     private Reply observe(Command c, Session s, Observe o, long ts, List<Output> out) {
+        String refused = growthRefused(s, inputBytes(o.getObservation()));
+        if (refused != null) {
+            save(s, out);
+            return reply(c, 413, detail(refused), s);
+        }
         String uniqueId = "obs-" + hex32(c.getCorrelationId());
         StoreBackedKnowledgeBase kb = node(s.nodeId(), out);
         ObservationProcessor.ObserveOutcome result;
@@ -224,6 +257,13 @@ public final class CommandHandler {
     }
 
     private Reply observeSequence(Command c, Session s, ObserveSequence seq, long ts, List<Output> out) {
+        long adds = 0;
+        for (io.katostreams.schemas.avro.Observation o : seq.getObservations()) adds += inputBytes(o);
+        String refused = growthRefused(s, adds);
+        if (refused != null) {
+            save(s, out);
+            return reply(c, 413, detail(refused), s);
+        }
         StoreBackedKnowledgeBase kb = node(s.nodeId(), out);
         List<Observation> items = new ArrayList<>(seq.getObservations().size());
         for (io.katostreams.schemas.avro.Observation o : seq.getObservations()) items.add(toObservation(o));
@@ -388,6 +428,8 @@ public final class CommandHandler {
         s.access(ts, config.sessionAutoExtend());
         io.katostreams.schemas.avro.Observation o = new io.katostreams.schemas.avro.Observation(r.getStrings(),
                 r.getVectors(), r.getEmotives(), r.getMetadataJson(), r.getUniqueId());
+        String refused = growthRefused(s, inputBytes(o));
+        if (refused != null) throw new Rejected(refused);
         String uniqueId = r.getUniqueId() != null && !r.getUniqueId().isEmpty() ? r.getUniqueId() : "obs-" + hex32(recordId);
         ObservationProcessor.ObserveOutcome result;
         try {

@@ -27,6 +27,12 @@ final class KafkaRecordStore<V> implements RecordStore<V> {
     }
 
     @Override
+    public int storedSize(String key) {
+        byte[] b = store.get(key);
+        return b == null ? 0 : b.length;
+    }
+
+    @Override
     public void put(String key, V value) {
         store.put(key, serde.serializer().serialize(topic, value));
     }

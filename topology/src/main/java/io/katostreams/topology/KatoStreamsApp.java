@@ -62,9 +62,14 @@ public final class KatoStreamsApp implements AutoCloseable {
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         try (Admin a = Admin.create(admin)) {
-            TopicProvisioner.ensureTopics(a, config.topics(), partitions, replication);
+            TopicProvisioner.ensureTopics(a, config.topics(), partitions, replication, config.maxRecordBytes());
         }
-        streams = new KafkaStreams(KatoTopology.build(config), streamsProperties);
+        Properties props = new Properties();
+        props.putAll(streamsProperties);
+        int maxMessage = TopicProvisioner.maxMessageBytes(config.maxRecordBytes());
+        props.put(StreamsConfig.producerPrefix("max.request.size"), maxMessage);
+        props.put(StreamsConfig.producerPrefix("buffer.memory"), Math.max(64L * 1024 * 1024, 4L * maxMessage));
+        streams = new KafkaStreams(KatoTopology.build(config), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

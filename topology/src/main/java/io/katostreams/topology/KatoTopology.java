@@ -34,14 +34,18 @@ public final class KatoTopology {
         ByteArraySerializer outKey = new ByteArraySerializer();
         ByteArraySerializer outValue = new ByteArraySerializer();
 
+        java.util.Map<String, String> changelog = java.util.Map.of(org.apache.kafka.common.config.TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(TopicProvisioner.maxMessageBytes(config.maxRecordBytes())));
         Topology topology = new Topology();
         topology.addSource("commands-source", inKey, inValue, t.commands());
         topology.addSource("observations-source", inKey, inValue, t.observations());
         topology.addProcessor(PROCESSOR, () -> new NodeProcessor(config), "commands-source", "observations-source");
+        // Cached: a session or a symbol changed many times within one commit interval reaches the
+        // changelog once (the cache is read-through, so every read still sees the latest write).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
-                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(changelog), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(KNOWLEDGE_STORE),
-                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(changelog), PROCESSOR);
         topology.addSink("replies", t.replies(), outKey, outValue, PROCESSOR);
         topology.addSink("predictions", t.predictions(), outKey, outValue, PROCESSOR);
         topology.addSink("sessions", t.sessions(), outKey, outValue, PROCESSOR);

@@ -143,6 +143,12 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 case PREDICTIONS:
                     sink = "predictions";
                     value = predictionsOut.serialize(topics.predictions(), (PredictionSet) o.value());
+                    if (value.length > config.maxRecordBytes()) {
+                        // a derived output: skipping it is safe, failing the task is not
+                        LOG.warn("prediction set of {} bytes for node {} exceeds KATO_MAX_RECORD_BYTES; not published",
+                                value.length, o.key());
+                        continue;
+                    }
                     break;
                 case SESSIONS:
                     sink = "sessions";

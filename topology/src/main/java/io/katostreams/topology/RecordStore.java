@@ -13,6 +13,11 @@ public interface RecordStore<V> {
 
     void delete(String key);
 
+    /** The encoded size in bytes of the stored value, or 0 when absent (-1 when the store cannot tell). */
+    default int storedSize(String key) {
+        return -1;
+    }
+
     /** Every entry whose key starts with {@code prefix}, in key order. */
     void forEachWithPrefix(String prefix, BiConsumer<String, V> action);
 }

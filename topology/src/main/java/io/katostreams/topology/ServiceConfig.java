@@ -12,7 +12,8 @@ import java.util.Map;
  * @param sessionDefaults the service defaults of every per-session setting
  */
 public record ServiceConfig(String serviceName, long sessionTtlSeconds, boolean sessionAutoExtend, RankKey rankKey,
-                            String topicPrefix, boolean jsonOutput, long expiryScanMs, SessionConfig sessionDefaults) {
+                            String topicPrefix, boolean jsonOutput, long expiryScanMs, int maxRecordBytes,
+                            SessionConfig sessionDefaults) {
 
     public static ServiceConfig defaults() {
         return fromEnvironment(Map.of());
@@ -28,6 +29,7 @@ public record ServiceConfig(String serviceName, long sessionTtlSeconds, boolean 
                 read(ServiceSettings.TOPIC_PREFIX, env),
                 "json".equals(read(ServiceSettings.OUTPUT_FORMAT, env)),
                 read(ServiceSettings.EXPIRY_SCAN_MS, env),
+                read(ServiceSettings.MAX_RECORD_BYTES, env).intValue(),
                 SessionConfig.fromEnvironment(env));
     }
 

@@ -33,6 +33,11 @@ public final class ServiceSettings {
     public static final Setting<Long> EXPIRY_SCAN_MS = Setting.integer("expiry_scan_ms", "KATO_EXPIRY_SCAN_MS", 1000,
             10L, 3_600_000L, "How often (in stream time) expired sessions are removed and tombstoned.");
 
+    public static final Setting<Long> MAX_RECORD_BYTES = Setting.integer("max_record_bytes", "KATO_MAX_RECORD_BYTES",
+            16L * 1024 * 1024, 1024L * 1024, 256L * 1024 * 1024, "Largest record the topology writes (topics, changelogs, "
+                    + "producer). An operation that would grow a session beyond it, or a reply larger than it, is "
+                    + "answered 413 instead, so no input can make a record unwritable and stall a stream thread.");
+
     public static final List<Setting<?>> ALL = List.of(SERVICE_NAME, SESSION_TTL, SESSION_AUTO_EXTEND, RANK_SORT_ALGO,
-            TOPIC_PREFIX, OUTPUT_FORMAT, EXPIRY_SCAN_MS);
+            TOPIC_PREFIX, OUTPUT_FORMAT, EXPIRY_SCAN_MS, MAX_RECORD_BYTES);
 }

@@ -22,24 +22,33 @@ public final class TopicProvisioner {
     private TopicProvisioner() {}
 
     /** Topic name → configs of every topic the topology reads or writes. */
-    public static Map<String, Map<String, String>> topics(ServiceConfig.Topics t) {
-        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    public static Map<String, Map<String, String>> topics(ServiceConfig.Topics t, int maxRecordBytes) {
+        String max = Integer.toString(maxMessageBytes(maxRecordBytes));
+        Map<String, String> plain = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, max);
+        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, max);
         Map<String, Map<String, String>> m = new LinkedHashMap<>();
-        m.put(t.commands(), Map.of());
-        m.put(t.observations(), Map.of());
-        m.put(t.replies(), Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000"));
-        m.put(t.predictions(), Map.of());
+        m.put(t.commands(), plain);
+        m.put(t.observations(), plain);
+        m.put(t.replies(), Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, max));
+        m.put(t.predictions(), plain);
         m.put(t.sessions(), compacted);
         m.put(t.knowledge(), compacted);
-        m.put(t.deadLetters(), Map.of());
+        m.put(t.deadLetters(), plain);
         return m;
     }
 
-    public static void ensureTopics(Admin admin, ServiceConfig.Topics t, int partitions, short replication) {
+    /** Topic/producer limit for records of up to {@code maxRecordBytes}: room for key, headers and batch overhead. */
+    public static int maxMessageBytes(int maxRecordBytes) {
+        return maxRecordBytes + 64 * 1024;
+    }
+
+    public static void ensureTopics(Admin admin, ServiceConfig.Topics t, int partitions, short replication,
+                                    int maxRecordBytes) {
         try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
-            for (Map.Entry<String, Map<String, String>> e : topics(t).entrySet()) {
+            for (Map.Entry<String, Map<String, String>> e : topics(t, maxRecordBytes).entrySet()) {
                 if (!existing.contains(e.getKey())) {
                     missing.add(new NewTopic(e.getKey(), partitions, replication).configs(e.getValue()));
                 }

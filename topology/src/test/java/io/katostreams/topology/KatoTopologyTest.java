@@ -411,6 +411,24 @@ class KatoTopologyTest {
     }
 
     @Test
+    void observationsOnTheTopicFollowTheSessionsConfiguration() {
+        d.send("bench-0", null, new CreateSession("bench-0-1", "bench-0", "{}", null,
+                "{\"max_pattern_length\":5,\"process_predictions\":false}"));
+        d.predictionSets();
+        for (int i = 0; i < 12; i++) {
+            io.katostreams.schemas.avro.ObservationRecord r = io.katostreams.schemas.avro.ObservationRecord.newBuilder()
+                    .setNodeId("bench-0").setSessionId("bench-0-1").setStrings(List.of("s" + i)).setVectors(List.of())
+                    .setEmotives(Map.of()).setMetadataJson("{}").setUniqueId(null).build();
+            d.observations.pipeInput(Driver.key("bench-0"), KatoSerdes.observations().encode(r), d.now);
+        }
+        assertTrue(d.predictionSets().isEmpty(), "process_predictions is off for this session");
+        List<TestRecord<byte[], byte[]>> states = d.sessionRecords();
+        io.katostreams.schemas.avro.SessionState last = Driver.session(states.get(states.size() - 1));
+        assertEquals(12, last.getTime());
+        assertEquals(2, last.getStm().size(), "auto-learned at 5 and 10");
+    }
+
+    @Test
     void clearStmKeepsTheCounter() {
         String s = create("alice", null);
         d.send("alice", s, observe("a"));

@@ -210,8 +210,11 @@ class TopologyEndToEndTest {
                     if (r.value() == null) knowledge.remove(key);
                     else knowledge.put(key, KatoSerdes.knowledge().decode(r.value()));
                 }
-                return totalsOf(knowledge, node(0)) != null
-                        && totalsOf(knowledge, node(0)).getTotalPatternFrequencies() == expectedLearns(perSession);
+                for (int n = 0; n < 4; n++) {
+                    TotalsDoc t = totalsOf(knowledge, node(n));
+                    if (t == null || t.getTotalPatternFrequencies() != expectedLearns(perSession)) return false;
+                }
+                return true;
             });
 
             // a single-instance replay through the engine
@@ -240,6 +243,33 @@ class TopologyEndToEndTest {
         } finally {
             a.close();
             b.close();
+        }
+    }
+
+    @Test
+    void aSessionCannotGrowPastTheRecordLimitAndNothingStalls() throws Exception {
+        Map<String, String> env = env("p4.", "kato-p4", Files.createTempDirectory("kato-p4"));
+        env.put("KATO_MAX_RECORD_BYTES", Integer.toString(1024 * 1024));
+        try (KatoStreamsApp app = app(env);
+             KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers(), ServiceConfig.fromEnvironment(env).topics())) {
+            client.send("big", null, new CreateSession("s-big", "big", "{}", null, null));
+            String large = "x".repeat(100_000);
+            int accepted = 0;
+            io.katostreams.schemas.avro.Reply last = null;
+            for (int i = 0; i < 12; i++) {
+                last = client.send("big", "s-big", observe(large + i));
+                if (last.getStatus() != 200) break;
+                accepted++;
+            }
+            assertEquals(413, last.getStatus(), last.getBodyJson());
+            assertTrue(last.getBodyJson().contains("KATO_MAX_RECORD_BYTES"), last.getBodyJson());
+            // the session is as it was and still answers; other nodes are served
+            JsonNode stm = Driver.body(client.send("big", "s-big", new io.katostreams.schemas.avro.GetStm()));
+            assertEquals(accepted, stm.get("length").intValue());
+            client.send("small", null, new CreateSession("s-small", "small", "{}", null, null));
+            assertEquals(200, client.send("small", "s-small", observe("a")).getStatus());
+            assertEquals(200, client.send("big", "s-big", new io.katostreams.schemas.avro.ClearStm()).getStatus());
+            assertEquals(200, client.send("big", "s-big", observe(large)).getStatus());
         }
     }
 

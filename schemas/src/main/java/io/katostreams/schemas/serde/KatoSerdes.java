@@ -78,8 +78,14 @@ public final class KatoSerdes {
 
     /** An Avro serde for any generated record type. */
     public static <T extends SpecificRecord> AvroSerde<T> avro(Class<T> type) {
-        return new AvroSerde<>(type);
+        // One serde per type: building one computes the fingerprints of every shipped schema version,
+        // far too costly per record; the single-object encoder and decoder are thread-safe.
+        @SuppressWarnings("unchecked") AvroSerde<T> serde = (AvroSerde<T>) CACHE.computeIfAbsent(type, t -> new AvroSerde<>(type));
+        return serde;
     }
+
+    private static final java.util.concurrent.ConcurrentMap<Class<?>, AvroSerde<?>> CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The serializer for an output record in {@code format}: {@link AvroSerde} or

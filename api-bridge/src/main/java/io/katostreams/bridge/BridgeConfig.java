@@ -1,0 +1,49 @@
+package io.katostreams.bridge;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The resolved settings of one bridge instance (see {@link BridgeSettings} for each one's rule and
+ * documentation).
+ *
+ * @param redisUrl null when Redis is not configured
+ */
+public record BridgeConfig(String host, int port, String bootstrapServers, String topicPrefix, String serviceName,
+                           String bridgeId, Duration replyTimeout, long maxBodyBytes, Duration directoryCatchUp,
+                           Duration tickInterval, boolean v1Routes, String redisUrl, Duration probeTimeout,
+                           Duration startupTimeout) {
+
+    /** Reads every setting from {@code env}; an invalid value throws, naming the variable and its rule. */
+    public static BridgeConfig fromEnvironment(Map<String, String> env) {
+        String id = BridgeSettings.BRIDGE_ID.read(env);
+        return new BridgeConfig(
+                BridgeSettings.HOST.read(env),
+                BridgeSettings.PORT.read(env).intValue(),
+                BridgeSettings.BOOTSTRAP_SERVERS.read(env),
+                BridgeSettings.TOPIC_PREFIX.read(env),
+                BridgeSettings.SERVICE_NAME.read(env),
+                id == null ? "bridge-" + UUID.randomUUID() : id,
+                Duration.ofMillis(BridgeSettings.REPLY_TIMEOUT_MS.read(env)),
+                BridgeSettings.MAX_BODY_BYTES.read(env),
+                Duration.ofMillis(BridgeSettings.DIRECTORY_CATCH_UP_MS.read(env)),
+                Duration.ofMillis(BridgeSettings.TICK_INTERVAL_MS.read(env)),
+                BridgeSettings.V1_ROUTES.read(env),
+                BridgeSettings.REDIS_URL.read(env),
+                Duration.ofMillis(BridgeSettings.PROBE_TIMEOUT_MS.read(env)),
+                Duration.ofMillis(BridgeSettings.STARTUP_TIMEOUT_MS.read(env)));
+    }
+
+    public String commandsTopic() {
+        return topicPrefix + "commands";
+    }
+
+    public String repliesTopic() {
+        return topicPrefix + "replies";
+    }
+
+    public String sessionsTopic() {
+        return topicPrefix + "sessions";
+    }
+}

@@ -1,0 +1,227 @@
+package io.katostreams.bridge;
+
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.katostreams.schemas.validation.RecordValidationException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The KATO REST bridge: KATO's HTTP contract (spec 01) over Kafka. Each request is validated here
+ * and becomes one Command on {@code kato.commands}; the topology's Reply on {@code kato.replies}
+ * becomes the response. Sessions are looked up in a directory read from {@code kato.sessions}, so
+ * any number of bridge instances can serve any session.
+ *
+ * <pre>{@code
+ * try (KatoBridge bridge = new KatoBridge(BridgeConfig.fromEnvironment(System.getenv())).start()) {
+ *     bridge.awaitReady(Duration.ofSeconds(60));
+ *     ... http://localhost:<bridge.port()>/health
+ * }
+ * }</pre>
+ *
+ * <p>The HTTP server answers at once after {@link #start()}; until the KATO topics exist (the
+ * topology creates them) requests that need Kafka are answered 503.
+ */
+public final class KatoBridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KatoBridge.class);
+    /** One line per request: method, path, status, duration, trace id, session. */
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.katostreams.bridge.access");
+
+    private final BridgeConfig config;
+    private final Clock clock;
+    private final BridgeMetrics metrics;
+    private final KafkaGateway gateway;
+    private final SessionDirectory directory;
+    private final Admin admin;
+    private final KatoApi api;
+    private final OpsApi ops;
+    private final SessionEvents events;
+    private Javalin app;
+
+    public KatoBridge(BridgeConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    KatoBridge(BridgeConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.metrics = new BridgeMetrics(clock);
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, config.bridgeId() + "-admin");
+        this.admin = Admin.create(adminProps);
+        this.gateway = new KafkaGateway(config, clock, admin);
+        this.directory = new SessionDirectory(config, clock);
+        ProcessorRegistry processors = new ProcessorRegistry(clock, config.serviceName());
+        this.events = new SessionEvents(clock, directory::liveCount);
+        this.api = new KatoApi(config, gateway, directory, metrics, processors, events, clock);
+        this.ops = new OpsApi(config, gateway, directory, metrics, processors, events, admin, clock);
+    }
+
+    /** Starts the Kafka clients and the HTTP server; returns once the server listens. */
+    public KatoBridge start() {
+        metrics.start();
+        gateway.start();
+        directory.start();
+        ops.warmUp();
+        app = Javalin.create(this::configure).start(config.host(), config.port());
+        LOG.info("KATO bridge {} listening on {}:{} (Kafka {}, topics {}*)", config.bridgeId(), config.host(), port(),
+                config.bootstrapServers(), config.topicPrefix());
+        return this;
+    }
+
+    /** The HTTP port (the actual one when configured as 0). */
+    public int port() {
+        return app.port();
+    }
+
+    public String bridgeId() {
+        return config.bridgeId();
+    }
+
+    public BridgeConfig config() {
+        return config;
+    }
+
+    /** Whether this bridge's session directory lists the session (live or expired, tombstone not yet read). */
+    boolean knowsSession(String sessionId) {
+        return directory.get(sessionId) != null;
+    }
+
+    /** Waits until the bridge reads its replies and has loaded the session directory. */
+    public boolean awaitReady(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        return gateway.awaitReady(max)
+                && directory.awaitLoaded(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    private void configure(JavalinConfig c) {
+        c.startup.showJavalinBanner = false;
+        c.startup.showOldJavalinVersionWarning = false;
+        c.concurrency.useVirtualThreads = true; // JDK 21+; platform threads on 17
+        c.http.prefer405over404 = true;         // a known path with a wrong method is 405 (spec 01 §0.4)
+        c.http.maxRequestSize = config.maxBodyBytes();
+        c.router.ignoreTrailingSlashes = true;
+        c.requestLogger.http(this::afterRequest);
+
+        c.routes.before(this::beforeRequest);
+        api.routes(c.routes);
+        ops.routes(c.routes);
+        c.routes.ws("/ws/events", events::configure);
+
+        // Javalin's own 404/405 (no route, wrong method) in the contract's shapes; a 404 a handler
+        // wrote itself (E1, E3) is left alone.
+        c.routes.error(404, ctx -> {
+            if (ctx.attribute(Http.ATTR_WRITTEN) == null) {
+                Http.detail(ctx, 404, "Not Found");
+            }
+        });
+        c.routes.error(405, ctx -> {
+            if (ctx.attribute(Http.ATTR_WRITTEN) == null) {
+                Http.detail(ctx, 405, "Method Not Allowed");
+            }
+        });
+        c.routes.exception(RecordValidationException.class, (e, ctx) -> Http.json(ctx, 422, e.toDetailBody()));
+        c.routes.exception(Http.TooLarge.class, (e, ctx) -> Http.detail(ctx, 413, e.getMessage()));
+        c.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected failure of {} {} (trace {})", ctx.method(), ctx.path(), Http.traceId(ctx), e);
+            Http.internalError(ctx);
+        });
+    }
+
+    /** Trace id, CORS, preflight, then the session guard (before routing and body parsing). */
+    private void beforeRequest(Context ctx) {
+        metrics.requestStarted();
+        String trace = ctx.header(Http.TRACE_HEADER);
+        if (trace == null || trace.isBlank()) {
+            trace = Http.newTraceId();
+        }
+        ctx.attribute(Http.ATTR_TRACE, trace);
+        ctx.header(Http.TRACE_HEADER, trace);
+
+        // CORS fully open (spec 01 §0.2): echo the Origin, allow credentials.
+        String origin = ctx.header("Origin");
+        if (origin != null) {
+            ctx.header("Access-Control-Allow-Origin", origin);
+            ctx.header("Access-Control-Allow-Credentials", "true");
+            ctx.header("Vary", "Origin");
+            ctx.header("Access-Control-Expose-Headers", "X-Trace-ID, X-Session-ID");
+            String requestedMethod = ctx.header("Access-Control-Request-Method");
+            if (ctx.method() == HandlerType.OPTIONS && requestedMethod != null) {
+                ctx.header("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
+                String requestedHeaders = ctx.header("Access-Control-Request-Headers");
+                if (requestedHeaders != null) {
+                    ctx.header("Access-Control-Allow-Headers", requestedHeaders);
+                }
+                ctx.header("Access-Control-Max-Age", "600");
+                ctx.attribute(Http.ATTR_WRITTEN, Boolean.TRUE);
+                ctx.status(200).contentType("text/plain; charset=utf-8").result("OK");
+                ctx.skipRemainingHandlers();
+                return;
+            }
+        }
+        if (!api.guard(ctx)) {
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    /** Runs once per request after the response is complete: metrics, the access line, deferred accesses. */
+    private void afterRequest(Context ctx, Float millis) {
+        int status = ctx.statusCode();
+        metrics.requestFinished(status, millis);
+        String trace = Http.traceId(ctx);
+        try {
+            api.afterRequest(ctx);
+        } catch (RuntimeException e) {
+            LOG.warn("session access not recorded (trace {}): {}", trace, e.toString());
+        }
+        if (ACCESS.isInfoEnabled()) {
+            Http.GuardedSession s = ctx.attribute(Http.ATTR_SESSION);
+            MDC.put("trace_id", trace);
+            try {
+                ACCESS.info("method={} path={} status={} duration_ms={} trace_id={} session_id={}", ctx.method(),
+                        ctx.path(), status, String.format("%.1f", millis), trace, s == null ? "-" : s.sessionId());
+            } finally {
+                MDC.remove("trace_id");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (app != null) {
+            app.stop();
+        }
+        gateway.close();
+        directory.close();
+        admin.close(Duration.ofSeconds(2));
+        metrics.close();
+    }
+
+    /** Reads the environment ({@link BridgeSettings}) and runs until the JVM is stopped. */
+    public static void main(String[] args) throws InterruptedException {
+        Map<String, String> env = System.getenv();
+        BridgeConfig config = BridgeConfig.fromEnvironment(env);
+        KatoBridge bridge = new KatoBridge(config).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            bridge.close();
+            stopped.countDown();
+        }, "kato-bridge-shutdown"));
+        if (!bridge.awaitReady(config.startupTimeout())) {
+            LOG.warn("the KATO topics are not available after {} ms; requests are answered 503 until they are",
+                    config.startupTimeout().toMillis());
+        }
+        stopped.await();
+    }
+}

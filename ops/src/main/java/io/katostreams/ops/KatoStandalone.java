@@ -1,0 +1,138 @@
+package io.katostreams.ops;
+
+import io.katostreams.bridge.BridgeConfig;
+import io.katostreams.bridge.KatoBridge;
+import io.katostreams.embedded.EmbeddedKafka;
+import io.katostreams.embedded.MongoStandIn;
+import io.katostreams.embedded.RedisServerProcess;
+import io.katostreams.topology.DeploymentSettings;
+import io.katostreams.topology.KatoStreamsApp;
+import io.katostreams.topology.ServiceConfig;
+import io.katostreams.topology.redis.RedisSessionMirror;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * KATO on Kafka in one JVM (issue: "One command to run it"): an embedded KRaft broker, Redis, the
+ * MongoDB stand-in, the topology, the Redis mirror, the REST bridge and a Connect worker with the
+ * knowledge sinks. A service given by URL in the environment is used instead of being started.
+ */
+public final class KatoStandalone implements AutoCloseable {
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Map<String, String> where = new LinkedHashMap<>();
+    private KatoBridge bridge;
+
+    private KatoStandalone() {}
+
+    /** Starts everything; on failure stops what was started and rethrows. */
+    public static KatoStandalone start(Map<String, String> environment) throws Exception {
+        KatoStandalone s = new KatoStandalone();
+        try {
+            s.startAll(new HashMap<>(environment));
+            return s;
+        } catch (Exception | Error e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Map<String, String> env) throws Exception {
+        Path data = Path.of(StandaloneSettings.read(StandaloneSettings.DATA_DIR, env)).toAbsolutePath().normalize();
+        Files.createDirectories(data);
+        ServiceConfig service = ServiceConfig.fromEnvironment(env);
+        ServiceNameGuard.check(data, service.serviceName(), StandaloneSettings.read(StandaloneSettings.FORCE_SERVICE_NAME, env));
+
+        String bootstrap = env.get(DeploymentSettings.BOOTSTRAP_SERVERS.envVar());
+        if (bootstrap == null || bootstrap.isBlank()) {
+            EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(data.resolve("kafka"))
+                    .port(StandaloneSettings.read(StandaloneSettings.KAFKA_PORT, env).intValue()).start();
+            started.push(kafka);
+            bootstrap = kafka.bootstrapServers();
+            where.put("Kafka", bootstrap + " (embedded KRaft broker, data " + data.resolve("kafka") + ")");
+        } else {
+            where.put("Kafka", bootstrap);
+        }
+        env.put(DeploymentSettings.BOOTSTRAP_SERVERS.envVar(), bootstrap);
+
+        String redisUrl = env.get("REDIS_URL");
+        if (redisUrl == null || redisUrl.isBlank()) {
+            RedisServerProcess redis = new RedisServerProcess(StandaloneSettings.read(StandaloneSettings.REDIS_PORT, env).intValue());
+            redis.start();
+            started.push(redis);
+            redisUrl = redis.url();
+            where.put("Redis", redisUrl + " (started here; a copy of kato.sessions, rebuilt on start)");
+        } else {
+            where.put("Redis", redisUrl);
+        }
+        env.put("REDIS_URL", redisUrl);
+
+        String mongoUrl = StandaloneSettings.read(StandaloneSettings.MONGO_URL, env);
+        if (mongoUrl.isBlank()) {
+            MongoStandIn mongo = MongoStandIn.h2File(data.resolve("mongo"),
+                    StandaloneSettings.read(StandaloneSettings.MONGO_PORT, env).intValue()).start();
+            started.push(mongo);
+            mongoUrl = mongo.connectionString();
+            where.put("MongoDB", mongoUrl + " (mongo-java-server stand-in, H2 file " + data.resolve("mongo") + ")");
+        } else {
+            where.put("MongoDB", mongoUrl);
+        }
+
+        env.putIfAbsent(DeploymentSettings.STATE_DIR.envVar(), data.resolve("streams").toString());
+        KatoStreamsApp topology = new KatoStreamsApp(service, env).start();
+        started.push(topology);
+        where.put("Topology", "application " + StandaloneSettings.read(DeploymentSettings.APPLICATION_ID, env)
+                + ", state " + env.get(DeploymentSettings.STATE_DIR.envVar()));
+
+        RedisSessionMirror mirror = RedisSessionMirror.builder().bootstrapServers(bootstrap).redisUrl(redisUrl)
+                .topic(service.topics().sessions())
+                .applicationId(StandaloneSettings.read(DeploymentSettings.APPLICATION_ID, env)).build().start();
+        started.push(mirror);
+
+        String qdrant = StandaloneSettings.read(StandaloneSettings.QDRANT_URL, env);
+        ConnectWorker connect = ConnectWorker.start(bootstrap, data, service.topics().knowledge(), mongoUrl, qdrant);
+        started.push(connect);
+        where.put("Connect", connect.rest() + " (sinks: MongoDB" + (qdrant.isBlank() ? "" : ", Qdrant " + qdrant) + ")");
+
+        bridge = new KatoBridge(BridgeConfig.fromEnvironment(env)).start();
+        started.push(bridge);
+        bridge.awaitReady(Duration.ofSeconds(60));
+        where.put("REST", "http://localhost:" + bridge.port() + "  (docs: /docs, health: /health)");
+    }
+
+    public int restPort() {
+        return bridge.port();
+    }
+
+    /** What runs where, one line per service. */
+    public Map<String, String> where() {
+        return where;
+    }
+
+    public void print(PrintStream out) {
+        out.println("KATO Streams is running:");
+        where.forEach((k, v) -> out.printf("  %-9s %s%n", k, v));
+        out.println("Stop with Ctrl-C.");
+    }
+
+    /** Stops in reverse order: the bridge first, the broker last (Streams leaves its group, stores flushed). */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable c = started.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("kato: stopping " + c.getClass().getSimpleName() + " failed: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.katostreams.ops;
+
+import io.katostreams.engine.Setting;
+
+import java.util.List;
+
+/** Settings of the standalone runtime ({@code ./ops/kato up}); each service it starts can be replaced by a URL. */
+public final class StandaloneSettings {
+    private StandaloneSettings() {}
+
+    public static final Setting<String> DATA_DIR = Setting.text("data_dir", "KATO_DATA_DIR", "./data", null,
+            "Where the embedded broker, the state stores and the MongoDB stand-in keep their data.");
+    public static final Setting<Long> KAFKA_PORT = Setting.integer("kafka_port", "KATO_KAFKA_PORT", 9092, 1L, 65535L,
+            "Port of the embedded Kafka broker (when KAFKA_BOOTSTRAP_SERVERS is not set).");
+    public static final Setting<Long> REDIS_PORT = Setting.integer("redis_port", "KATO_REDIS_PORT", 6379, 0L, 65535L,
+            "Port of the Redis server started when REDIS_URL is not set (0 = any free port).");
+    public static final Setting<Long> MONGO_PORT = Setting.integer("mongo_port", "KATO_MONGO_PORT", 27017, 0L, 65535L,
+            "Port of the MongoDB stand-in started when MONGO_URL is not set.");
+    public static final Setting<String> MONGO_URL = Setting.text("mongo_url", "MONGO_URL", "", null,
+            "MongoDB connection string of an existing server; empty = start the embedded stand-in.");
+    public static final Setting<String> QDRANT_URL = Setting.text("qdrant_url", "QDRANT_URL", "", null,
+            "Qdrant gRPC endpoint host:port; empty = no Qdrant sink (vectors stay in kato.knowledge).");
+    public static final Setting<Boolean> FORCE_SERVICE_NAME = Setting.bool("force_service_name",
+            "KATO_FORCE_SERVICE_NAME", false, "Start even though SERVICE_NAME differs from the one this data "
+                    + "directory was first started with (all knowledge trained under the old name becomes unreachable).");
+
+    public static final List<Setting<?>> ALL = List.of(DATA_DIR, KAFKA_PORT, REDIS_PORT, MONGO_PORT, MONGO_URL,
+            QDRANT_URL, FORCE_SERVICE_NAME);
+
+    static <T> T read(Setting<T> s, java.util.Map<String, String> env) {
+        String v = env.get(s.envVar());
+        return v == null || v.isBlank() ? s.defaultValue() : s.parseText(v);
+    }
+}

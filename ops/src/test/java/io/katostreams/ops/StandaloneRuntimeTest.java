@@ -1,0 +1,189 @@
+package io.katostreams.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.katostreams.embedded.FreePorts;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The standalone runtime run as a user runs it: {@code kato up} in its own JVM on a fresh data
+ * directory and real ports, driven through REST; stopped with SIGTERM and started again; the
+ * {@code export}/{@code import} commands; a changed SERVICE_NAME refused.
+ */
+class StandaloneRuntimeTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    private Map<String, String> env() {
+        int[] ports = FreePorts.pick(4);
+        Map<String, String> env = new HashMap<>();
+        env.put("KATO_DATA_DIR", dir.resolve("data").toString());
+        env.put("KATO_PORT", Integer.toString(ports[0]));
+        env.put("KATO_KAFKA_PORT", Integer.toString(ports[1]));
+        env.put("KATO_REDIS_PORT", Integer.toString(ports[2]));
+        env.put("KATO_MONGO_PORT", Integer.toString(ports[3]));
+        env.put("KATO_PARTITIONS", "2");
+        return env;
+    }
+
+    /** A child JVM running {@code KatoCli} with the given arguments, its output collected line by line. */
+    private static final class Kato {
+        final Process process;
+        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        final CountDownLatch ready = new CountDownLatch(1);
+        private final Thread reader;
+
+        Kato(Map<String, String> env, String... args) throws IOException {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            if (Runtime.version().feature() >= 21) cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KatoCli.class.getName()));
+            cmd.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            process = pb.start();
+            reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        lines.add(line);
+                        if (line.contains("Stop with Ctrl-C")) ready.countDown();
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        Kato awaitReady() throws InterruptedException {
+            if (!ready.await(180, TimeUnit.SECONDS)) throw new AssertionError("kato up did not start:\n" + String.join("\n", lines));
+            return this;
+        }
+
+        int awaitExit() throws InterruptedException {
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("kato did not exit:\n" + String.join("\n", lines));
+            }
+            reader.join(10_000); // the rest of its output
+            return process.exitValue();
+        }
+
+        /**
+         * SIGTERM, as Ctrl-C or a service manager would send; the JVM then exits with 143 (128 + 15)
+         * after the shutdown hook has stopped everything.
+         */
+        void stop() throws InterruptedException {
+            // ProcessHandle, not Process.destroy(): the latter also closes our end of its output
+            process.toHandle().destroy();
+            int code = awaitExit();
+            assertTrue(code == 143 || code == 0, "exit " + code + ":\n" + String.join("\n", lines));
+            assertTrue(lines.stream().anyMatch(l -> l.contains("kato: stopped")), "a clean stop:\n" + String.join("\n", lines));
+        }
+    }
+
+    private JsonNode call(Map<String, String> env, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + env.get("KATO_PORT") + path))
+                .header("Content-Type", "application/json");
+        b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody()) : b.method(method, HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(r.statusCode() == 200, method + " " + path + " -> " + r.statusCode() + " " + r.body());
+        return JSON.readTree(r.body());
+    }
+
+    private String session(Map<String, String> env, String node) throws Exception {
+        return call(env, "POST", "/sessions", "{\"node_id\":\"" + node + "\"}").get("session_id").textValue();
+    }
+
+    private JsonNode predictAfter(Map<String, String> env, String node, String... symbols) throws Exception {
+        String s = session(env, node);
+        for (String x : symbols) call(env, "POST", "/sessions/" + s + "/observe", "{\"strings\":[\"" + x + "\"]}");
+        return call(env, "GET", "/sessions/" + s + "/predictions", null);
+    }
+
+    @Test
+    void trainStopStartExportImportAndTheServiceNameGuard() throws Exception {
+        Map<String, String> env = env();
+        Kato first = new Kato(env, "up").awaitReady();
+        String s = session(env, "alice");
+        for (String x : List.of("w", "x", "y", "z")) call(env, "POST", "/sessions/" + s + "/observe", "{\"strings\":[\"" + x + "\"]}");
+        assertEquals("PTRN|", call(env, "POST", "/sessions/" + s + "/learn", null).get("pattern_name").textValue().substring(0, 5));
+        for (String x : List.of("a", "b", "c")) call(env, "POST", "/sessions/" + s + "/observe", "{\"strings\":[\"" + x + "\"]}");
+        call(env, "POST", "/sessions/" + s + "/learn", null);
+        first.stop();
+
+        Kato second = new Kato(env, "up").awaitReady();
+        try {
+            JsonNode trained = predictAfter(env, "alice", "w", "x");
+            assertEquals(1, trained.get("count").intValue(), "what was learned before the restart");
+            assertEquals("[[\"y\"],[\"z\"]]", trained.get("predictions").get(0).get("future").toString());
+
+            Map<String, String> cli = new HashMap<>(env);
+            cli.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + env.get("KATO_KAFKA_PORT"));
+            Path export = dir.resolve("alice.jsonl");
+            Kato exp = new Kato(cli, "export", "alice", export.toString());
+            assertEquals(0, exp.awaitExit(), String.join("\n", exp.lines));
+            assertTrue(Files.readAllLines(export).get(0).contains("kato-node-export"));
+            Kato imp = new Kato(cli, "import", export.toString(), "bob");
+            assertEquals(0, imp.awaitExit(), String.join("\n", imp.lines));
+            for (String[] stm : List.of(new String[]{"w", "x"}, new String[]{"a", "b"}, new String[]{"x", "b"})) {
+                JsonNode fromAlice = predictAfter(env, "alice", stm);
+                JsonNode fromBob = predictAfter(env, "bob", stm);
+                assertEquals(fromAlice.get("predictions"), fromBob.get("predictions"), "identical predictions for " + List.of(stm));
+                assertEquals(fromAlice.get("future_potentials"), fromBob.get("future_potentials"));
+            }
+
+            // the MongoDB copy (written by the Connect sink) catches up: verify reports it in sync ...
+            long deadline = System.currentTimeMillis() + 60_000;
+            Kato verify;
+            do {
+                verify = new Kato(cli, "verify", "alice");
+            } while (verify.awaitExit() != 0 && System.currentTimeMillis() < deadline);
+            assertEquals(0, verify.process.exitValue(), String.join("\n", verify.lines));
+            assertTrue(verify.lines.stream().anyMatch(l -> l.contains("in sync")), String.join("\n", verify.lines));
+            // ... and a document lost from the copy is reported
+            try (com.mongodb.client.MongoClient m = com.mongodb.client.MongoClients.create(
+                    "mongodb://127.0.0.1:" + env.get("KATO_MONGO_PORT"))) {
+                m.getDatabase("alice_kato").getCollection("patterns_kb").deleteOne(new org.bson.Document());
+            }
+            Kato gap = new Kato(cli, "verify", "alice");
+            assertEquals(1, gap.awaitExit(), String.join("\n", gap.lines));
+            assertTrue(gap.lines.stream().anyMatch(l -> l.startsWith("GAP patterns")), String.join("\n", gap.lines));
+        } finally {
+            second.stop();
+        }
+
+        Map<String, String> renamed = new HashMap<>(env);
+        renamed.put("SERVICE_NAME", "renamed");
+        Kato refused = new Kato(renamed, "up");
+        assertEquals(1, refused.awaitExit());
+        assertTrue(refused.lines.stream().anyMatch(l -> l.contains("unreachable") && l.contains("KATO_FORCE_SERVICE_NAME")),
+                String.join("\n", refused.lines));
+    }
+}
