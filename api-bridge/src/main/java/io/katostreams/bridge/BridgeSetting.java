@@ -63,7 +63,7 @@ public final class BridgeSetting<T> {
 
     /** Any text; {@code def} may be null (the setting is then optional). */
     public static BridgeSetting<String> text(String envVar, String def, String doc) {
-        return new BridgeSetting<>(envVar, def, "text", doc, String::trim);
+        return new BridgeSetting<>(envVar, def, "string", doc, String::trim);
     }
 
     public String envVar() {

@@ -118,8 +118,6 @@ final class KafkaGateway implements AutoCloseable {
     static final int DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
     /** Room for the record batch and record headers around key and value. */
     private static final int RECORD_OVERHEAD = 512;
-    /** The topology's producer sends records of at most this size (Kafka's default max.request.size). */
-    private static final int TOPOLOGY_MAX_REQUEST_BYTES = 1_048_576;
 
     // counters for /metrics and /prometheus
     final AtomicLong commandsSent = new AtomicLong();
@@ -207,9 +205,12 @@ final class KafkaGateway implements AutoCloseable {
         return pending.size();
     }
 
-    /** The largest reply the topology can publish (its producer's and kato.replies' limits). */
+    /**
+     * The largest reply the topology can publish: kato.replies' {@code max.message.bytes}, which the
+     * topology sets from its KATO_MAX_RECORD_BYTES together with its producer's max.request.size.
+     */
     int maxReplyBytes() {
-        return Math.min(maxReplyBytes, TOPOLOGY_MAX_REQUEST_BYTES) - RECORD_OVERHEAD;
+        return maxReplyBytes - RECORD_OVERHEAD;
     }
 
     /**

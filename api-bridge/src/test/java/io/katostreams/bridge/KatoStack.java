@@ -78,6 +78,8 @@ final class KatoStack implements AutoCloseable {
             env.put("KATO_STATE_DIR", stateDir.toString());
             env.put("KATO_PARTITIONS", "3");
             env.put("KATO_COMMIT_INTERVAL_MS", "50");
+            // the smallest record limit, so that the size tests stay small
+            env.put("KATO_MAX_RECORD_BYTES", Integer.toString(1024 * 1024));
             KatoStreamsApp topology = startTopology(env);
             KatoBridge bridge = startBridge(env, bridgeEnv);
             return new KatoStack(name, env, stateDir, topology, bridge);

@@ -748,13 +748,14 @@ class RestContractTest {
     @Test
     void requestsTooLargeForKafkaAre413() {
         String id = api.createSession(freshNode("large"));
-        // within the body limit (10 MiB) but larger than the largest record kato.commands accepts (1 MiB)
+        // within the body limit (10 MiB) but larger than the largest record kato.commands accepts
+        // (KATO_MAX_RECORD_BYTES, 1 MiB in the test stack, + 64 KiB)
         Res huge = api.post("/sessions/" + id + "/observe", "{\"strings\":[\"" + "y".repeat(1_200_000) + "\"]}");
         assertEquals(413, huge.status(), huge.toString());
         assertTrue(huge.json().get("detail").asText().contains("max.message.bytes"), huge.toString());
         // an observe-sequence whose reply could not be published
         StringBuilder many = new StringBuilder("{\"observations\":[");
-        for (int i = 0; i < 5000; i++) {
+        for (int i = 0; i < 10000; i++) {
             many.append(i == 0 ? "" : ",").append("{}");
         }
         Res seq = api.post("/sessions/" + id + "/observe-sequence", many.append("]}").toString());

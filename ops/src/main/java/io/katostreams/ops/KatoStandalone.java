@@ -8,7 +8,6 @@ import io.katostreams.embedded.RedisServerProcess;
 import io.katostreams.topology.DeploymentSettings;
 import io.katostreams.topology.KatoStreamsApp;
 import io.katostreams.topology.ServiceConfig;
-import io.katostreams.topology.redis.RedisSessionMirror;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -87,15 +86,13 @@ public final class KatoStandalone implements AutoCloseable {
         }
 
         env.putIfAbsent(DeploymentSettings.STATE_DIR.envVar(), data.resolve("streams").toString());
+        env.putIfAbsent(DeploymentSettings.METRICS_PORT.envVar(), "9464");
         KatoStreamsApp topology = new KatoStreamsApp(service, env).start();
         started.push(topology);
+        where.put("Metrics", "http://localhost:" + topology.metricsPort() + "/metrics (topology, Prometheus); "
+                + "bridge: /prometheus on the REST port");
         where.put("Topology", "application " + StandaloneSettings.read(DeploymentSettings.APPLICATION_ID, env)
-                + ", state " + env.get(DeploymentSettings.STATE_DIR.envVar()));
-
-        RedisSessionMirror mirror = RedisSessionMirror.builder().bootstrapServers(bootstrap).redisUrl(redisUrl)
-                .topic(service.topics().sessions())
-                .applicationId(StandaloneSettings.read(DeploymentSettings.APPLICATION_ID, env)).build().start();
-        started.push(mirror);
+                + ", state " + env.get(DeploymentSettings.STATE_DIR.envVar()) + ", Redis mirror of kato.sessions");
 
         String qdrant = StandaloneSettings.read(StandaloneSettings.QDRANT_URL, env);
         ConnectWorker connect = ConnectWorker.start(bootstrap, data, service.topics().knowledge(), mongoUrl, qdrant);

@@ -48,6 +48,7 @@ class StandaloneRuntimeTest {
         env.put("KATO_REDIS_PORT", Integer.toString(ports[2]));
         env.put("KATO_MONGO_PORT", Integer.toString(ports[3]));
         env.put("KATO_PARTITIONS", "2");
+        env.put("KATO_METRICS_PORT", "0");
         return env;
     }
 
@@ -140,7 +141,14 @@ class StandaloneRuntimeTest {
 
         Kato second = new Kato(env, "up").awaitReady();
         try {
+            // the topology's Prometheus endpoint counts what it processed
+            String metricsLine = second.lines.stream().filter(l -> l.contains("Metrics ")).findFirst().orElseThrow();
+            String metricsUrl = metricsLine.substring(metricsLine.indexOf("http://"), metricsLine.indexOf("/metrics") + 8);
             JsonNode trained = predictAfter(env, "alice", "w", "x");
+            String prometheus = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(prometheus.contains("kafka_stream_kato_metrics_commands_total"), prometheus.lines().limit(20).toList().toString());
+            assertTrue(prometheus.contains("kato_redis_mirror_reachable 1"), "the mirror reports Redis reachable");
             assertEquals(1, trained.get("count").intValue(), "what was learned before the restart");
             assertEquals("[[\"y\"],[\"z\"]]", trained.get("predictions").get(0).get("future").toString());
 

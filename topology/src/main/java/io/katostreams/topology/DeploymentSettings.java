@@ -30,6 +30,10 @@ public final class DeploymentSettings {
     public static final Setting<Long> COMMIT_INTERVAL_MS = Setting.integer("commit_interval_ms",
             "KATO_COMMIT_INTERVAL_MS", 100, 1L, 60000L, "Commit (transaction) interval of the topology.");
 
+    public static final Setting<Long> METRICS_PORT = Setting.integer("metrics_port", "KATO_METRICS_PORT", -1, -1L,
+            65535L, "Port of the topology's Prometheus endpoint (/metrics); 0 = any free port, -1 = off "
+                    + "(./ops/kato up uses 9464 unless set).");
+
     public static final List<Setting<?>> ALL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PARTITIONS,
-            REPLICATION_FACTOR, PROCESSING_GUARANTEE, STANDBY_REPLICAS, STREAM_THREADS, COMMIT_INTERVAL_MS);
+            REPLICATION_FACTOR, PROCESSING_GUARANTEE, STANDBY_REPLICAS, STREAM_THREADS, COMMIT_INTERVAL_MS, METRICS_PORT);
 }

@@ -27,13 +27,21 @@ public final class KatoStreamsApp implements AutoCloseable {
     private final Properties streamsProperties;
     private final int partitions;
     private final short replication;
+    private final String redisUrl;
+    private final String applicationId;
+    private final int metricsPort;
+    private MetricsEndpoint metrics;
     private KafkaStreams streams;
+    private io.katostreams.topology.redis.RedisSessionMirror mirror;
 
     public KatoStreamsApp(ServiceConfig config, Map<String, String> env) {
         this.config = config;
         this.streamsProperties = streamsProperties(env);
         this.partitions = read(DeploymentSettings.PARTITIONS, env).intValue();
         this.replication = read(DeploymentSettings.REPLICATION_FACTOR, env).shortValue();
+        this.redisUrl = env.get("REDIS_URL");
+        this.applicationId = read(DeploymentSettings.APPLICATION_ID, env);
+        this.metricsPort = read(DeploymentSettings.METRICS_PORT, env).intValue();
     }
 
     /** The Kafka Streams properties from the environment (see {@link DeploymentSettings}). */
@@ -75,7 +83,30 @@ public final class KatoStreamsApp implements AutoCloseable {
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
+        if (redisUrl != null && !redisUrl.isBlank()) {
+            // The mirror runs beside Kafka Streams, on its own consumer: Redis never slows a stream thread.
+            mirror = io.katostreams.topology.redis.RedisSessionMirror.builder()
+                    .bootstrapServers((String) streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG))
+                    .redisUrl(redisUrl).topic(config.topics().sessions()).applicationId(applicationId).start();
+        }
+        if (metricsPort >= 0) {
+            try {
+                metrics = new MetricsEndpoint(metricsPort, () -> streams, () -> mirror == null ? null : mirror.status());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot open the metrics endpoint on port " + metricsPort, e);
+            }
+        }
         return this;
+    }
+
+    /** The port of the Prometheus endpoint, or -1 when it is off. */
+    public int metricsPort() {
+        return metrics == null ? -1 : metrics.port();
+    }
+
+    /** The Redis mirror of kato.sessions, or null when REDIS_URL is not set. */
+    public io.katostreams.topology.redis.RedisSessionMirror mirror() {
+        return mirror;
     }
 
     public KafkaStreams streams() {
@@ -89,6 +120,14 @@ public final class KatoStreamsApp implements AutoCloseable {
     /** Leaves the group (so a restart does not wait for the session timeout) and flushes the stores. */
     @Override
     public void close() {
+        if (metrics != null) {
+            metrics.close();
+            metrics = null;
+        }
+        if (mirror != null) {
+            mirror.close();
+            mirror = null;
+        }
         if (streams != null) {
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));

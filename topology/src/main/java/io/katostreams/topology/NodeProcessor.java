@@ -42,6 +42,7 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final Serializer<DeadLetter> deadLettersOut;
     private ProcessorContext<byte[], byte[]> context;
     private CommandHandler handler;
+    private org.apache.kafka.common.metrics.Sensor commandsSensor, observationsSensor, deadLettersSensor, predictionsSensor;
 
     NodeProcessor(ServiceConfig config) {
         this.config = config;
@@ -54,6 +55,11 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
+        // Counted through Kafka Streams' own registry, so they are exported with its metrics.
+        commandsSensor = sensor("commands");
+        observationsSensor = sensor("observations");
+        deadLettersSensor = sensor("dead-letters");
+        predictionsSensor = sensor("prediction-sets");
         KeyValueStore<String, byte[]> sessions = context.getStateStore(KatoTopology.SESSIONS_STORE);
         KeyValueStore<String, byte[]> knowledge = context.getStateStore(KatoTopology.KNOWLEDGE_STORE);
         handler = new CommandHandler(config, new KafkaRecordStore<>(sessions, KatoSerdes.sessions()),
@@ -63,9 +69,15 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 t -> emit(handler.expire(t), null));
     }
 
+    private org.apache.kafka.common.metrics.Sensor sensor(String operation) {
+        return context.metrics().addRateTotalSensor("kato", "node-processor", operation,
+                org.apache.kafka.common.metrics.Sensor.RecordingLevel.INFO);
+    }
+
     @Override
     public void process(Record<byte[], byte[]> record) {
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        (topic.equals(topics.commands()) ? commandsSensor : observationsSensor).record();
         try {
             if (topic.equals(topics.commands())) processCommand(record);
             else processObservation(record);
@@ -143,6 +155,7 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 case PREDICTIONS:
                     sink = "predictions";
                     value = predictionsOut.serialize(topics.predictions(), (PredictionSet) o.value());
+                    predictionsSensor.record();
                     if (value.length > config.maxRecordBytes()) {
                         // a derived output: skipping it is safe, failing the task is not
                         LOG.warn("prediction set of {} bytes for node {} exceeds KATO_MAX_RECORD_BYTES; not published",
@@ -168,6 +181,7 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {
+        deadLettersSensor.record();
         RecordMetadata m = context.recordMetadata().orElse(null);
         DeadLetter dl = DeadLetter.newBuilder()
                 .setTopic(m == null ? "" : m.topic())
