@@ -347,7 +347,7 @@ final class KafkaGateway implements AutoCloseable {
                     deliver(record);
                 }
                 if (clock.millis() >= nextRefresh) {
-                    assigned = refreshAssignment(assigned);
+                    assigned = TopicPartitions.refresh(replyConsumer, config.repliesTopic(), assigned);
                     nextRefresh = clock.millis() + 10_000;
                 }
             }
@@ -392,7 +392,7 @@ final class KafkaGateway implements AutoCloseable {
                 if (topics.keySet().containsAll(needed)) {
                     commandPartitions = topics.get(config.commandsTopic()).size();
                     readRecordLimits();
-                    Set<TopicPartition> all = partitions(topics.get(config.repliesTopic()));
+                    Set<TopicPartition> all = TopicPartitions.of(topics.get(config.repliesTopic()));
                     replyConsumer.assign(all);
                     replyConsumer.seekToEnd(all);
                     all.forEach(replyConsumer::position);
@@ -435,32 +435,7 @@ final class KafkaGateway implements AutoCloseable {
         return e == null || e.value() == null ? DEFAULT_MAX_MESSAGE_BYTES : Integer.parseInt(e.value());
     }
 
-    /** Picks up partitions added to kato.replies since start (read from their beginning). */
-    private Set<TopicPartition> refreshAssignment(Set<TopicPartition> assigned) {
-        try {
-            List<PartitionInfo> infos = replyConsumer.partitionsFor(config.repliesTopic(), Duration.ofSeconds(2));
-            Set<TopicPartition> now = partitions(infos);
-            if (now.size() > assigned.size()) {
-                Set<TopicPartition> added = new HashSet<>(now);
-                added.removeAll(assigned);
-                replyConsumer.assign(now);
-                replyConsumer.seekToBeginning(added);
-                LOG.info("{} grew to {} partitions", config.repliesTopic(), now.size());
-                return now;
-            }
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            LOG.debug("partition refresh failed: {}", e.toString());
-        }
-        return assigned;
-    }
 
-    private static Set<TopicPartition> partitions(List<PartitionInfo> infos) {
-        Set<TopicPartition> s = new HashSet<>();
-        for (PartitionInfo i : infos) {
-            s.add(new TopicPartition(i.topic(), i.partition()));
-        }
-        return s;
-    }
 
     private void pause(long ms) {
         try {

@@ -209,7 +209,7 @@ final class SessionDirectory implements AutoCloseable {
                     }
                     completeReached(waiters);
                     if (clock.millis() >= nextRefresh) {
-                        assigned = refreshAssignment(assigned);
+                        assigned = TopicPartitions.refresh(consumer, config.sessionsTopic(), assigned);
                         nextRefresh = clock.millis() + 10_000;
                     }
                 } catch (WakeupException e) {
@@ -282,7 +282,7 @@ final class SessionDirectory implements AutoCloseable {
             try {
                 List<PartitionInfo> infos = consumer.partitionsFor(config.sessionsTopic(), Duration.ofSeconds(2));
                 if (infos != null && !infos.isEmpty()) {
-                    Set<TopicPartition> all = partitions(infos);
+                    Set<TopicPartition> all = TopicPartitions.of(infos);
                     consumer.assign(all);
                     consumer.seekToBeginning(all);
                     return all;
@@ -302,29 +302,7 @@ final class SessionDirectory implements AutoCloseable {
         return null;
     }
 
-    private Set<TopicPartition> refreshAssignment(Set<TopicPartition> assigned) {
-        try {
-            Set<TopicPartition> now = partitions(consumer.partitionsFor(config.sessionsTopic(), Duration.ofSeconds(2)));
-            if (now.size() > assigned.size()) {
-                Set<TopicPartition> added = new HashSet<>(now);
-                added.removeAll(assigned);
-                consumer.assign(now);
-                consumer.seekToBeginning(added);
-                return now;
-            }
-        } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            LOG.debug("partition refresh failed: {}", e.toString());
-        }
-        return assigned;
-    }
 
-    private static Set<TopicPartition> partitions(List<PartitionInfo> infos) {
-        Set<TopicPartition> s = new HashSet<>();
-        for (PartitionInfo i : infos) {
-            s.add(new TopicPartition(i.topic(), i.partition()));
-        }
-        return s;
-    }
 
     @Override
     public void close() {
