@@ -91,12 +91,47 @@ public final class KatoStreamsApp implements AutoCloseable {
         }
         if (metricsPort >= 0) {
             try {
-                metrics = new MetricsEndpoint(metricsPort, () -> streams, () -> mirror == null ? null : mirror.status());
+                metrics = new MetricsEndpoint(metricsPort, () -> streams, () -> mirror == null ? null : mirror.status(),
+                        this::sinkLag);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot open the metrics endpoint on port " + metricsPort, e);
             }
         }
         return this;
+    }
+
+    /** Records of kato.knowledge not yet applied, per Kafka Connect sink group (connect-*). */
+    private Map<String, Long> sinkLag() {
+        Map<String, Long> lag = new java.util.TreeMap<>();
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+        try (Admin a = Admin.create(admin)) {
+            String topic = config.topics().knowledge();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+            for (org.apache.kafka.common.TopicPartitionInfo p : a.describeTopics(java.util.List.of(topic)).allTopicNames()
+                    .get().get(topic).partitions()) {
+                latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            var ends = a.listOffsets(latest).all().get();
+            for (var g : a.listGroups().all().get()) {
+                if (!g.groupId().startsWith("connect-")) continue;
+                var committed = a.listConsumerGroupOffsets(g.groupId()).partitionsToOffsetAndMetadata().get();
+                if (committed.keySet().stream().noneMatch(tp -> tp.topic().equals(topic))) continue;
+                long behind = 0;
+                for (var e : ends.entrySet()) {
+                    var c = committed.get(e.getKey());
+                    behind += e.getValue().offset() - (c == null ? 0 : c.offset());
+                }
+                lag.put(g.groupId(), behind);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.debug("sink lag unavailable: {}", e.toString());
+        }
+        return lag;
     }
 
     /** The port of the Prometheus endpoint, or -1 when it is off. */

@@ -18,16 +18,21 @@ import java.util.function.Supplier;
  * Prometheus text exposition of a topology instance on {@code /metrics}: every numeric Kafka
  * Streams metric (threads, tasks, stores, and KATO's own counters of commands, observations,
  * prediction sets and dead letters, group {@code stream-kato-metrics}) plus the Redis mirror's
- * status and lag.
+ * status and lag, and the lag of every Kafka Connect sink group ({@code connect-*}) on kato.knowledge
+ * ({@code kato_sink_lag}: records the MongoDB / Qdrant copies have not applied yet).
  */
 public final class MetricsEndpoint implements AutoCloseable {
 
     private final HttpServer server;
 
-    public MetricsEndpoint(int port, Supplier<KafkaStreams> streams, Supplier<MirrorStatus> mirror) throws IOException {
+    public MetricsEndpoint(int port, Supplier<KafkaStreams> streams, Supplier<MirrorStatus> mirror,
+                           Supplier<Map<String, Long>> sinkLag) throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/metrics", exchange -> {
-            byte[] body = render(streams.get(), mirror.get()).getBytes(StandardCharsets.UTF_8);
+            StringBuilder text = new StringBuilder(render(streams.get(), mirror.get()));
+            sinkLag.get().forEach((group, lag) -> text.append("kato_sink_lag{group=\"").append(group).append("\"} ")
+                    .append(lag).append('\n'));
+            byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
