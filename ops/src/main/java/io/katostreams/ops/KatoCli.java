@@ -158,23 +158,20 @@ public final class KatoCli {
                     e.forEach(s -> strings.add(s.asText()));
                     events.add(new Observation(strings, List.of(), Map.of(), "{}", null));
                 }
-                window.add(kafka.send(node, session, new ObserveSequence(events, false, true, true)));
-                if (window.size() >= 256 || i == lines.size() - 1) {
-                    for (CompletableFuture<Reply> f : window) {
-                        Reply r = f.get(120, TimeUnit.SECONDS);
-                        if (r.getStatus() != 200) {
-                            failed++;
-                            errors.add(r.getBodyJson());
-                        } else if (JSON.readTree(r.getBodyJson()).path("final_learned_pattern").asText("").isEmpty()) {
-                            empty++;
-                        } else {
-                            learned++;
-                        }
-                    }
-                    window.clear();
+                window.add(kafka.send(node, session, new ObserveSequence(events, false, true, false)));
+                if (window.size() >= 256) {
+                    int[] counts = awaitWindow(window, errors);
+                    learned += counts[0];
+                    empty += counts[1];
+                    failed += counts[2];
                     progress(i + 1, lines.size(), start);
                 }
             }
+            int[] counts = awaitWindow(window, errors);
+            learned += counts[0];
+            empty += counts[1];
+            failed += counts[2];
+            progress(lines.size(), lines.size(), start);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.err.println();
@@ -182,6 +179,24 @@ public final class KatoCli {
                 lines.size(), file, seconds, lines.size() / Math.max(seconds, 1e-9), learned, empty, failed);
         errors.stream().limit(10).forEach(e -> System.out.println("  " + e));
         return failed == 0 ? 0 : 1;
+    }
+
+    /** Awaits the replies of a window of sequences: {learned, too short, failed}. */
+    private static int[] awaitWindow(List<CompletableFuture<Reply>> window, List<String> errors) throws Exception {
+        int[] counts = new int[3];
+        for (CompletableFuture<Reply> f : window) {
+            Reply r = f.get(120, TimeUnit.SECONDS);
+            if (r.getStatus() != 200) {
+                counts[2]++;
+                errors.add(r.getBodyJson());
+            } else if (JSON.readTree(r.getBodyJson()).path("final_learned_pattern").asText("").isEmpty()) {
+                counts[1]++;
+            } else {
+                counts[0]++;
+            }
+        }
+        window.clear();
+        return counts;
     }
 
     private static void progress(int done, int total, long start) {

@@ -167,6 +167,18 @@ class StandaloneRuntimeTest {
                 assertEquals(fromAlice.get("future_potentials"), fromBob.get("future_potentials"));
             }
 
+            // bulk training through Kafka: JSON lines of sequences (bare, or with their node)
+            Path training = dir.resolve("train.jsonl");
+            Files.writeString(training, "[[\"p\"],[\"q\"],[\"r\"]]\n[[\"p\"],[\"q\"],[\"r\"]]\n"
+                    + "{\"node_id\":\"carol\",\"sequence\":[[\"p\"],[\"q\"],[\"s\"]]}\n[[\"z\"]]\nnot json\n");
+            Kato train = new Kato(cli, "train", training.toString(), "--node", "carol");
+            assertEquals(1, train.awaitExit(), "one line failed: " + String.join("\n", train.lines));
+            assertTrue(train.lines.stream().anyMatch(l -> l.contains("trained 5 sequences") && l.contains("3 learned")
+                    && l.contains("1 too short") && l.contains("1 failed")), String.join("\n", train.lines));
+            JsonNode carol = predictAfter(env, "carol", "p", "q");
+            assertEquals(2, carol.get("count").intValue());
+            assertEquals(2, carol.get("predictions").get(0).get("frequency").intValue(), "[p][q][r] learned twice");
+
             // the MongoDB copy (written by the Connect sink) catches up: verify reports it in sync ...
             long deadline = System.currentTimeMillis() + 60_000;
             Kato verify;

@@ -31,6 +31,7 @@ public final class KatoStreamsApp implements AutoCloseable {
     private final String applicationId;
     private final int metricsPort;
     private MetricsEndpoint metrics;
+    private Admin metricsAdmin;
     private KafkaStreams streams;
     private io.katostreams.topology.redis.RedisSessionMirror mirror;
 
@@ -90,6 +91,12 @@ public final class KatoStreamsApp implements AutoCloseable {
                     .redisUrl(redisUrl).topic(config.topics().sessions()).applicationId(applicationId).start();
         }
         if (metricsPort >= 0) {
+            Properties lagAdmin = new Properties();
+            lagAdmin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+            // default.api.timeout.ms may not be below request.timeout.ms: both short, a scrape must not hang
+            lagAdmin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
+            lagAdmin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+            metricsAdmin = Admin.create(lagAdmin);
             try {
                 metrics = new MetricsEndpoint(metricsPort, () -> streams, () -> mirror == null ? null : mirror.status(),
                         this::sinkLag);
@@ -103,10 +110,9 @@ public final class KatoStreamsApp implements AutoCloseable {
     /** Records of kato.knowledge not yet applied, per Kafka Connect sink group (connect-*). */
     private Map<String, Long> sinkLag() {
         Map<String, Long> lag = new java.util.TreeMap<>();
-        Properties admin = new Properties();
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-        admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
-        try (Admin a = Admin.create(admin)) {
+        Admin a = metricsAdmin;
+        if (a == null) return lag;
+        try {
             String topic = config.topics().knowledge();
             Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
             for (org.apache.kafka.common.TopicPartitionInfo p : a.describeTopics(java.util.List.of(topic)).allTopicNames()
@@ -158,6 +164,10 @@ public final class KatoStreamsApp implements AutoCloseable {
         if (metrics != null) {
             metrics.close();
             metrics = null;
+        }
+        if (metricsAdmin != null) {
+            metricsAdmin.close(Duration.ofSeconds(5));
+            metricsAdmin = null;
         }
         if (mirror != null) {
             mirror.close();
