@@ -429,6 +429,28 @@ class KatoTopologyTest {
     }
 
     @Test
+    void forgetNodeDeletesOnlyThatNodesKnowledge() {
+        String a = create("alice", null);
+        String b = create("bob", null);
+        for (String sess : List.of(a, b)) {
+            String node = sess.equals(a) ? "alice" : "bob";
+            d.send(node, sess, observe("x", "y"));
+            d.send(node, sess, new Learn());
+        }
+        d.knowledgeRecords();
+        JsonNode forgot = Driver.body(d.send("alice", null, new io.katostreams.schemas.avro.ForgetNode()));
+        assertEquals("forgotten", forgot.get("status").textValue());
+        assertEquals("alice_kato", forgot.get("node_id").textValue());
+        List<TestRecord<byte[], byte[]>> k = d.knowledgeRecords();
+        assertTrue(k.stream().allMatch(r -> new String(r.key(), StandardCharsets.UTF_8).startsWith("alice_kato/")));
+        assertTrue(k.stream().anyMatch(r -> r.value() == null), "tombstones for alice's items");
+        d.send("alice", a, observe("x", "y"));
+        d.send("bob", b, observe("x", "y"));
+        assertEquals(0, Driver.body(d.send("alice", a, new GetPredictions())).get("count").intValue());
+        assertEquals(1, Driver.body(d.send("bob", b, new GetPredictions())).get("count").intValue());
+    }
+
+    @Test
     void clearStmKeepsTheCounter() {
         String s = create("alice", null);
         d.send("alice", s, observe("a"));
