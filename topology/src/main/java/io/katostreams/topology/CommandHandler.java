@@ -2,7 +2,6 @@ package io.katostreams.topology;
 
 import io.katostreams.engine.InvalidInputException;
 import io.katostreams.engine.Learner;
-import io.katostreams.engine.LearnApplied;
 import io.katostreams.engine.Observation;
 import io.katostreams.engine.ObservationProcessor;
 import io.katostreams.engine.ObservationSequenceException;
@@ -635,10 +634,5 @@ public final class CommandHandler {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Convenience for callers that need the records of one learn (e.g. import). */
-    static List<LearnApplied> none() {
-        return List.of();
     }
 }

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -290,10 +289,5 @@ class TopologyEndToEndTest {
     private static TotalsDoc totalsOf(Map<String, KnowledgeRecord> knowledge, String node) {
         KnowledgeRecord r = knowledge.get(ProcessorId.of(node, "kato") + "/totals");
         return r == null ? null : (TotalsDoc) r.getItem();
-    }
-
-    @SuppressWarnings("unused")
-    private static List<String> none() {
-        return new ArrayList<>();
     }
 }
