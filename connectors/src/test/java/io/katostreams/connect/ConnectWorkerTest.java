@@ -147,9 +147,17 @@ class ConnectWorkerTest {
                 assertEquals(1.0, jmxCounter("kato-qdrant-sink", "records-written-total"));
 
                 // MongoDB goes away: the sink stalls, the task keeps RUNNING, nothing is lost.
+                double failuresBefore = jmxCounter("kato-mongo-sink", "retriable-failures-total");
                 mongo.shutdownNow();
                 send(producer, symbol("alice_kato", "b", 1, 1, null));
-                Thread.sleep(3_000);
+                // the sink has met the outage (a put failed and is being retried) and its task still runs
+                await("the sink retries against the stopped MongoDB", () -> {
+                    try {
+                        return jmxCounter("kato-mongo-sink", "retriable-failures-total") > failuresBefore;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
                 assertEquals("RUNNING", taskState(rest, "kato-mongo-sink"));
                 mongo = new MongoServer(new H2Backend(mongoFile));
                 mongo.bind("127.0.0.1", mongoPort);
