@@ -52,23 +52,11 @@ import org.slf4j.LoggerFactory;
 final class KatoApi {
     private static final Logger LOG = LoggerFactory.getLogger(KatoApi.class);
 
-    private final BridgeConfig config;
-    private final KafkaGateway gateway;
-    private final SessionDirectory directory;
-    private final BridgeMetrics metrics;
-    private final ProcessorRegistry processors;
-    private final SessionEvents events;
-    private final Clock clock;
+    private final BridgeServices services;
 
-    KatoApi(BridgeConfig config, KafkaGateway gateway, SessionDirectory directory, BridgeMetrics metrics,
-            ProcessorRegistry processors, SessionEvents events, Clock clock) {
-        this.config = config;
-        this.gateway = gateway;
-        this.directory = directory;
-        this.metrics = metrics;
-        this.processors = processors;
-        this.events = events;
-        this.clock = clock;
+
+    KatoApi(BridgeServices services) {
+        this.services = services;
     }
 
     void routes(JavalinDefaultRoutingApi r) {
@@ -91,7 +79,7 @@ final class KatoApi {
         r.get("/percept-data", ctx -> relayNode(ctx, new GetPerceptData()));
         r.get("/cognition-data", ctx -> relayNode(ctx, new GetCognitionData()));
 
-        if (config.v1Routes()) {
+        if (services.config().v1Routes()) {
             r.post("/observe", ctx -> v1(ctx, () -> observe(ctx)));
             r.post("/observe-sequence", ctx -> v1(ctx, () -> observeSequence(ctx)));
             r.get("/stm", ctx -> v1(ctx, GetStm::new));
@@ -119,7 +107,7 @@ final class KatoApi {
                     && (seg.size() == 2 || (seg.size() == 3 && seg.get(2).equals("exists")));
             if (!exempt) {
                 String sessionId = seg.get(1);
-                SessionDirectory.Entry e = directory.findLive(sessionId, config.directoryCatchUp());
+                SessionDirectory.Entry e = services.directory().findLive(sessionId, services.config().directoryCatchUp());
                 if (e == null) {
                     reapIfExpired(sessionId, ctx);
                     Http.sessionNotFound(ctx, sessionId);
@@ -152,14 +140,14 @@ final class KatoApi {
         }
         GuardedSession s = ctx.attribute(Http.ATTR_SESSION);
         if (s != null) {
-            gateway.sendWithoutReply(s.nodeId(), s.sessionId(), Http.traceId(ctx), new GetSession());
+            services.gateway().sendWithoutReply(s.nodeId(), s.sessionId(), Http.traceId(ctx), new GetSession());
             return;
         }
         String header = ctx.header(Http.SESSION_HEADER);
         if (header != null && !ctx.path().startsWith("/sessions/")) {
-            SessionDirectory.Entry e = directory.get(header);
-            if (e != null && e.liveAt(clock.millis())) {
-                gateway.sendWithoutReply(e.nodeId(), header, Http.traceId(ctx), new GetSession());
+            SessionDirectory.Entry e = services.directory().get(header);
+            if (e != null && e.liveAt(services.clock().millis())) {
+                services.gateway().sendWithoutReply(e.nodeId(), header, Http.traceId(ctx), new GetSession());
             }
         }
     }
@@ -170,9 +158,9 @@ final class KatoApi {
      * finds a session expired.
      */
     private void reapIfExpired(String sessionId, Context ctx) {
-        SessionDirectory.Entry e = directory.get(sessionId);
+        SessionDirectory.Entry e = services.directory().get(sessionId);
         if (e != null) {
-            gateway.sendWithoutReply(e.nodeId(), sessionId, Http.traceId(ctx), new SessionExists());
+            services.gateway().sendWithoutReply(e.nodeId(), sessionId, Http.traceId(ctx), new SessionExists());
         }
     }
 
@@ -180,21 +168,21 @@ final class KatoApi {
 
     private void createSession(Context ctx) {
         JsonNode body = jsonBody(ctx);
-        long now = clock.millis();
+        long now = services.clock().millis();
         String sessionId = "session-" + Http.hex32() + "-" + now; // spec 02 §3.1
         CreateSession op = Requests.createSession(body, sessionId);
         relay(ctx, op.getNodeId(), sessionId, op, reply -> {
             JsonNode created = readReplyBody(reply);
             long expiresAt = Instant.parse(created.path("expires_at").asText()).toEpochMilli();
-            directory.putLocal(sessionId, op.getNodeId(), expiresAt);
-            metrics.sessionsCreated.incrementAndGet();
-            events.created(sessionId, op.getNodeId(), created.path("created_at").asText());
+            services.directory().putLocal(sessionId, op.getNodeId(), expiresAt);
+            services.metrics().sessionsCreated.incrementAndGet();
+            services.events().created(sessionId, op.getNodeId(), created.path("created_at").asText());
         });
     }
 
     private void getSession(Context ctx) {
         String sessionId = ctx.pathParam("session_id");
-        SessionDirectory.Entry e = directory.find(sessionId, config.directoryCatchUp());
+        SessionDirectory.Entry e = services.directory().find(sessionId, services.config().directoryCatchUp());
         if (e == null) {
             Http.detail(ctx, 404, "Session " + sessionId + " not found or expired");
             return;
@@ -204,7 +192,7 @@ final class KatoApi {
 
     private void sessionExists(Context ctx) {
         String sessionId = ctx.pathParam("session_id");
-        SessionDirectory.Entry e = directory.find(sessionId, config.directoryCatchUp());
+        SessionDirectory.Entry e = services.directory().find(sessionId, services.config().directoryCatchUp());
         if (e == null) {
             ObjectNode body = Http.NODES.objectNode();
             body.put("exists", false);
@@ -222,21 +210,21 @@ final class KatoApi {
             return;
         }
         relay(ctx, s.nodeId(), s.sessionId(), new DeleteSession(), reply -> {
-            directory.removeLocal(s.sessionId());
-            metrics.sessionsDeleted.incrementAndGet();
-            events.destroyed(s.sessionId());
+            services.directory().removeLocal(s.sessionId());
+            services.metrics().sessionsDeleted.incrementAndGet();
+            services.events().destroyed(s.sessionId());
         });
     }
 
     /** {@code GET /sessions/count}: live sessions of every node, from the directory (caught up first). */
     private void countSessions(Context ctx) {
-        if (!directory.catchUp(config.directoryCatchUp()) && !directory.isLoaded()) {
+        if (!services.directory().catchUp(services.config().directoryCatchUp()) && !services.directory().isLoaded()) {
             Http.detail(ctx, 503, "Failed to get session count: the session directory has not been loaded from "
-                    + config.sessionsTopic() + " yet");
+                    + services.config().sessionsTopic() + " yet");
             return;
         }
         ObjectNode body = Http.NODES.objectNode();
-        body.put("active_session_count", directory.liveCount());
+        body.put("active_session_count", services.directory().liveCount());
         Http.json(ctx, 200, body);
     }
 
@@ -259,10 +247,10 @@ final class KatoApi {
             // a result entry and up to two listed pattern names; an id escaped in JSON is at most 6× longer
             estimate += 300 + (uid == null ? 0 : 6L * uid.length());
         }
-        int limit = gateway.maxReplyBytes();
+        int limit = services.gateway().maxReplyBytes();
         if (estimate > limit) {
             throw new Http.TooLarge("observe-sequence with " + seq.getObservations().size() + " observations: its reply "
-                    + "could exceed the largest record Kafka accepts on " + config.repliesTopic() + " (" + limit
+                    + "could exceed the largest record Kafka accepts on " + services.config().repliesTopic() + " (" + limit
                     + " bytes); send the observations in smaller batches");
         }
         return seq;
@@ -272,7 +260,7 @@ final class KatoApi {
     private void relaySession(Context ctx, Object op) {
         GuardedSession s = guarded(ctx);
         if (s != null) {
-            processors.touch(s.nodeId());
+            services.processors().touch(s.nodeId());
             relay(ctx, s.nodeId(), s.sessionId(), op, null);
         }
     }
@@ -288,7 +276,7 @@ final class KatoApi {
     /** A node-scoped operation (spec 01 §5). */
     private void relayNode(Context ctx, Object op) {
         String nodeId = selectNode(ctx);
-        processors.touch(nodeId);
+        services.processors().touch(nodeId);
         relay(ctx, nodeId, null, op, null);
     }
 
@@ -321,37 +309,37 @@ final class KatoApi {
     private void v1(Context ctx, Supplier<Object> op) {
         String header = ctx.header(Http.SESSION_HEADER);
         if (header != null) {
-            SessionDirectory.Entry e = directory.findLive(header, config.directoryCatchUp());
+            SessionDirectory.Entry e = services.directory().findLive(header, services.config().directoryCatchUp());
             if (e == null) {
                 Http.sessionNotFound(ctx, header);
                 return;
             }
             ctx.attribute(Http.ATTR_SESSION, new GuardedSession(header, e.nodeId()));
             Object o = op.get();
-            processors.touch(e.nodeId());
+            services.processors().touch(e.nodeId());
             relay(ctx, e.nodeId(), header, o, null);
             return;
         }
         String nodeId = selectNode(ctx);
         String sessionId = defaultSessionId(nodeId);
         Object o = op.get();
-        processors.touch(nodeId);
+        services.processors().touch(nodeId);
         ctx.header(Http.SESSION_HEADER, sessionId);
-        SessionDirectory.Entry e = directory.findLive(sessionId, config.directoryCatchUp());
+        SessionDirectory.Entry e = services.directory().findLive(sessionId, services.config().directoryCatchUp());
         if (e != null) {
             relay(ctx, nodeId, sessionId, o, null);
             return;
         }
         ctx.attribute(Http.ATTR_RELAYED, Boolean.TRUE);
         String trace = Http.traceId(ctx);
-        CompletableFuture<Reply> reply = gateway.call(nodeId, sessionId, trace,
+        CompletableFuture<Reply> reply = services.gateway().call(nodeId, sessionId, trace,
                 new CreateSession(sessionId, nodeId, "{}", null, null)).thenCompose(created -> {
                     if (created.getStatus() != 200) {
                         return CompletableFuture.completedFuture(created);
                     }
                     JsonNode body = readReplyBody(created);
-                    directory.putLocal(sessionId, nodeId, Instant.parse(body.path("expires_at").asText()).toEpochMilli());
-                    return gateway.call(nodeId, sessionId, trace, o);
+                    services.directory().putLocal(sessionId, nodeId, Instant.parse(body.path("expires_at").asText()).toEpochMilli());
+                    return services.gateway().call(nodeId, sessionId, trace, o);
                 });
         ctx.future(() -> reply.handle((r, error) -> {
             finish(ctx, r, error, null);
@@ -381,9 +369,9 @@ final class KatoApi {
     private void relay(Context ctx, String nodeId, String sessionId, Object op, Consumer<Reply> onSuccess) {
         ctx.attribute(Http.ATTR_RELAYED, Boolean.TRUE);
         if (sessionId != null) {
-            metrics.sessionOperations.incrementAndGet();
+            services.metrics().sessionOperations.incrementAndGet();
         }
-        CompletableFuture<Reply> reply = gateway.call(nodeId, sessionId, Http.traceId(ctx), op);
+        CompletableFuture<Reply> reply = services.gateway().call(nodeId, sessionId, Http.traceId(ctx), op);
         ctx.future(() -> reply.handle((r, error) -> {
             finish(ctx, r, error, onSuccess);
             return null;
@@ -395,7 +383,7 @@ final class KatoApi {
             Throwable cause = error instanceof CompletionException || error instanceof ExecutionException
                     ? error.getCause() : error;
             if (cause instanceof TimeoutException) {
-                Http.detail(ctx, 503, "KATO did not answer within " + config.replyTimeout().toMillis()
+                Http.detail(ctx, 503, "KATO did not answer within " + services.config().replyTimeout().toMillis()
                         + " ms (trace " + Http.traceId(ctx) + "): the topology is down, restarting or overloaded. "
                         + "The operation may still be applied when it recovers.");
             } else if (cause instanceof KafkaGateway.Unavailable) {
@@ -435,7 +423,7 @@ final class KatoApi {
     // ---- helpers --------------------------------------------------------------------------------
 
     private JsonNode jsonBody(Context ctx) {
-        return ObservationJson.readBody(Http.body(ctx, config.maxBodyBytes()));
+        return ObservationJson.readBody(Http.body(ctx, services.config().maxBodyBytes()));
     }
 
     private static JsonNode readReplyBody(Reply reply) {

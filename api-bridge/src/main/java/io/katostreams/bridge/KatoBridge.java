@@ -64,8 +64,9 @@ public final class KatoBridge implements AutoCloseable {
         this.directory = new SessionDirectory(config, clock);
         ProcessorRegistry processors = new ProcessorRegistry(clock, config.serviceName());
         this.events = new SessionEvents(clock, directory::liveCount);
-        this.api = new KatoApi(config, gateway, directory, metrics, processors, events, clock);
-        this.ops = new OpsApi(config, gateway, directory, metrics, processors, events, admin, clock);
+        BridgeServices services = new BridgeServices(config, gateway, directory, metrics, processors, events, clock);
+        this.api = new KatoApi(services);
+        this.ops = new OpsApi(services, admin);
     }
 
     /** Starts the Kafka clients and the HTTP server; returns once the server listens. */

@@ -40,15 +40,9 @@ final class OpsApi {
     private static final int WARNING_PERCENT = 80;
     private static final int CRITICAL_PERCENT = 95;
 
-    private final BridgeConfig config;
-    private final KafkaGateway gateway;
-    private final SessionDirectory directory;
-    private final BridgeMetrics metrics;
-    private final ProcessorRegistry processors;
-    private final SessionEvents events;
+    private final BridgeServices services;
     private final Admin admin;
     private final RedisProbe redis;
-    private final Clock clock;
     private final String openApi;
     private final String docsPage;
 
@@ -57,17 +51,11 @@ final class OpsApi {
     private volatile long kafkaCheckedAt = Long.MIN_VALUE;
     private static final long PROBE_CACHE_MS = 1_000;
 
-    OpsApi(BridgeConfig config, KafkaGateway gateway, SessionDirectory directory, BridgeMetrics metrics,
-           ProcessorRegistry processors, SessionEvents events, Admin admin, Clock clock) {
-        this.config = config;
-        this.gateway = gateway;
-        this.directory = directory;
-        this.metrics = metrics;
-        this.processors = processors;
-        this.events = events;
+    OpsApi(BridgeServices services, Admin admin) {
+        this.services = services;
         this.admin = admin;
+        BridgeConfig config = services.config();
         this.redis = config.redisUrl() == null ? null : new RedisProbe(config.redisUrl(), config.probeTimeout());
-        this.clock = clock;
         this.openApi = resource("openapi.json");
         this.docsPage = resource("docs.html");
     }
@@ -77,7 +65,7 @@ final class OpsApi {
         admin.describeCluster().clusterId().whenComplete((id, e) -> {
             if (e == null) {
                 kafkaReachable = true;
-                kafkaCheckedAt = clock.millis();
+                kafkaCheckedAt = services.clock().millis();
             }
         });
     }
@@ -110,7 +98,7 @@ final class OpsApi {
         o.put("docs", "/docs");
         o.put("health", "/health");
         o.put("status", "running");
-        o.put("uptime_seconds", metrics.uptimeSeconds());
+        o.put("uptime_seconds", services.metrics().uptimeSeconds());
         o.put("architecture", "modular");
         o.put("session_support", true);
         Http.json(ctx, 200, o);
@@ -122,14 +110,14 @@ final class OpsApi {
         ObjectNode o = Http.NODES.objectNode();
         o.put("status", c.status());
         o.put("processor_status", "healthy");
-        o.put("service_name", config.serviceName());
-        o.put("uptime_seconds", metrics.uptimeSeconds());
+        o.put("service_name", services.config().serviceName());
+        o.put("uptime_seconds", services.metrics().uptimeSeconds());
         ArrayNode issues = o.putArray("issues");
         c.issues().forEach(issues::add);
-        o.put("metrics_collected", metrics.seriesWithData());
-        o.put("last_collection", Http.plain(metrics.startedAtMs / 1000.0)); // [QUIRK] the start time, misnamed
-        o.put("active_sessions", directory.liveCount());
-        o.put("timestamp", Http.isoOffset(clock.instant()));
+        o.put("metrics_collected", services.metrics().seriesWithData());
+        o.put("last_collection", Http.plain(services.metrics().startedAtMs / 1000.0)); // [QUIRK] the start time, misnamed
+        o.put("active_sessions", services.directory().liveCount());
+        o.put("timestamp", Http.isoOffset(services.clock().instant()));
         o.set("kafka", c.kafka());
         o.set("redis", c.redis());
         Http.json(ctx, 200, o);
@@ -140,10 +128,10 @@ final class OpsApi {
         Checks c = checks();
         ObjectNode o = Http.NODES.objectNode();
         o.put("status", "healthy");
-        o.put("base_processor_id", config.serviceName());
-        o.put("uptime_seconds", metrics.uptimeSeconds());
+        o.put("base_processor_id", services.config().serviceName());
+        o.put("uptime_seconds", services.metrics().uptimeSeconds());
         o.set("sessions", sessionStats());
-        o.set("processors", processors.toJson());
+        o.set("processors", services.processors().toJson());
         o.put("version", "1.0.0");
         o.set("kafka", c.kafka());
         o.set("redis", c.redis());
@@ -151,11 +139,11 @@ final class OpsApi {
     }
 
     private ObjectNode sessionStats() {
-        int live = directory.liveCount();
+        int live = services.directory().liveCount();
         ObjectNode s = Http.NODES.objectNode();
-        s.put("total_sessions", directory.size());
+        s.put("total_sessions", services.directory().size());
         s.put("active_sessions", live);
-        s.put("expired_sessions", Math.max(0, directory.size() - live)); // expired, tombstone not yet written
+        s.put("expired_sessions", Math.max(0, services.directory().size() - live)); // expired, tombstone not yet written
         s.put("backend", "kafka");
         s.put("redis_url", redis == null ? null : redis.displayUrl());
         return s;
@@ -179,20 +167,20 @@ final class OpsApi {
             issues.add("High memory usage");
             unhealthy = true;
         }
-        if (metrics.requests.get() >= 20 && metrics.errorRate() > 0.1) {
+        if (services.metrics().requests.get() >= 20 && services.metrics().errorRate() > 0.1) {
             issues.add("High error rate");
             degraded = true;
         }
         ObjectNode kafka = Http.NODES.objectNode();
         boolean reachable = kafkaReachable();
         kafka.put("reachable", reachable);
-        kafka.put("topics_ready", gateway.isReady());
-        kafka.put("session_directory_loaded", directory.isLoaded());
-        kafka.put("bootstrap_servers", config.bootstrapServers());
+        kafka.put("topics_ready", services.gateway().isReady());
+        kafka.put("session_directory_loaded", services.directory().isLoaded());
+        kafka.put("bootstrap_servers", services.config().bootstrapServers());
         if (!reachable) {
             issues.add("Kafka unreachable");
             degraded = true;
-        } else if (!gateway.isReady()) {
+        } else if (!services.gateway().isReady()) {
             issues.add("KATO topics not available yet");
             degraded = true;
         }
@@ -200,7 +188,7 @@ final class OpsApi {
         r.put("configured", redis != null);
         if (redis != null) {
             RedisProbe.Result result = redis.ping();
-            metrics.redisProbe(result.reachable(), result.micros());
+            services.metrics().redisProbe(result.reachable(), result.micros());
             r.put("reachable", result.reachable());
             r.put("url", redis.displayUrl());
             if (!result.reachable()) {
@@ -216,12 +204,12 @@ final class OpsApi {
     }
 
     private boolean kafkaReachable() {
-        long now = clock.millis();
+        long now = services.clock().millis();
         if (now - kafkaCheckedAt < PROBE_CACHE_MS) {
             return kafkaReachable;
         }
         boolean ok;
-        int timeout = (int) config.probeTimeout().toMillis();
+        int timeout = (int) services.config().probeTimeout().toMillis();
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeout)).clusterId()
                     .get(timeout, TimeUnit.MILLISECONDS);
@@ -234,42 +222,42 @@ final class OpsApi {
             ok = false;
         }
         kafkaReachable = ok;
-        kafkaCheckedAt = clock.millis();
+        kafkaCheckedAt = services.clock().millis();
         return ok;
     }
 
     // ---- §6 -------------------------------------------------------------------------------------
 
     private void metricsSummary(Context ctx) {
-        Instant now = clock.instant();
+        Instant now = services.clock().instant();
         double t = Http.epochSeconds(now);
         ObjectNode o = Http.NODES.objectNode();
         o.put("timestamp", Http.plain(t));
         ObjectNode s = o.putObject("sessions");
-        s.put("total_created", metrics.sessionsCreated.get());
-        s.put("total_deleted", metrics.sessionsDeleted.get());
-        s.put("active", directory.liveCount());
-        s.put("operations_total", metrics.sessionOperations.get());
+        s.put("total_created", services.metrics().sessionsCreated.get());
+        s.put("total_deleted", services.metrics().sessionsDeleted.get());
+        s.put("active", services.directory().liveCount());
+        s.put("operations_total", services.metrics().sessionOperations.get());
         o.set("performance", performance());
         o.set("resources", resources());
         o.set("databases", databases());
-        o.set("processor_manager", processors.toJson());
+        o.set("processor_manager", services.processors().toJson());
         ObjectNode rates = o.putObject("rates");
         double minuteAgo = t - 60;
-        rates.put("requests_per_second", metrics.increase("kato_requests_total", minuteAgo) / 60.0);
-        rates.put("requests_per_minute", metrics.increase("kato_requests_total", minuteAgo));
-        rates.put("errors_per_minute", metrics.increase("kato_errors_total", minuteAgo));
-        rates.put("sessions_created_per_minute", metrics.increase("sessions_created", minuteAgo));
-        rates.put("session_operations_per_second", metrics.increase("session_operations", minuteAgo) / 60.0);
+        rates.put("requests_per_second", services.metrics().increase("kato_requests_total", minuteAgo) / 60.0);
+        rates.put("requests_per_minute", services.metrics().increase("kato_requests_total", minuteAgo));
+        rates.put("errors_per_minute", services.metrics().increase("kato_errors_total", minuteAgo));
+        rates.put("sessions_created_per_minute", services.metrics().increase("sessions_created", minuteAgo));
+        rates.put("session_operations_per_second", services.metrics().increase("session_operations", minuteAgo) / 60.0);
         Http.json(ctx, 200, o);
     }
 
     private ObjectNode performance() {
         ObjectNode p = Http.NODES.objectNode();
-        p.put("total_requests", metrics.requests.get());
-        p.put("total_errors", metrics.serverErrors.get());
-        p.put("error_rate", metrics.errorRate());
-        p.put("average_response_time", metrics.averageResponseSeconds());
+        p.put("total_requests", services.metrics().requests.get());
+        p.put("total_errors", services.metrics().serverErrors.get());
+        p.put("error_rate", services.metrics().errorRate());
+        p.put("average_response_time", services.metrics().averageResponseSeconds());
         return p;
     }
 
@@ -290,9 +278,9 @@ final class OpsApi {
             x.put("avg_response_time", 0.0);
         }
         ObjectNode r = d.putObject("redis");
-        r.put("operations", metrics.redisOperations.get());
-        r.put("errors", metrics.redisErrors.get());
-        r.put("avg_response_time", metrics.redisAverageSeconds());
+        r.put("operations", services.metrics().redisOperations.get());
+        r.put("errors", services.metrics().redisErrors.get());
+        r.put("avg_response_time", services.metrics().redisAverageSeconds());
         return d;
     }
 
@@ -303,8 +291,8 @@ final class OpsApi {
     private void metric(Context ctx) {
         String name = ctx.pathParam("metric_name");
         long minutes = minutes(ctx);
-        double now = Http.epochSeconds(clock.instant());
-        List<BridgeMetrics.Point> points = metrics.points(name, now - minutes);
+        double now = Http.epochSeconds(services.clock().instant());
+        List<BridgeMetrics.Point> points = services.metrics().points(name, now - minutes);
         if (points == null || points.isEmpty()) {
             Http.detail(ctx, 404, "No data available for metric '" + name + "' in the last " + minutes + " minutes");
             return;
@@ -326,13 +314,13 @@ final class OpsApi {
     /** {@code GET /stats?minutes=10}. */
     private void stats(Context ctx) {
         long minutes = minutes(ctx);
-        double now = Http.epochSeconds(clock.instant());
+        double now = Http.epochSeconds(services.clock().instant());
         double since = now - minutes * 60.0;
         Checks c = checks();
         ObjectNode o = Http.NODES.objectNode();
         o.put("time_range_minutes", minutes);
         o.put("timestamp", Http.plain(now));
-        o.set("processor_manager", processors.toJson());
+        o.set("processor_manager", services.processors().toJson());
         ObjectNode cur = o.putObject("current_status");
         cur.put("status", c.status());
         ArrayNode issues = cur.putArray("issues");
@@ -340,23 +328,23 @@ final class OpsApi {
         ObjectNode m = cur.putObject("metrics");
         m.put("cpu_percent", BridgeMetrics.cpuPercent());
         m.put("memory_percent", BridgeMetrics.memoryPercent());
-        m.put("error_rate_per_min", metrics.increase("kato_errors_total", now - 60));
+        m.put("error_rate_per_min", services.metrics().increase("kato_errors_total", now - 60));
         cur.put("timestamp", Http.plain(now));
         ObjectNode series = o.putObject("time_series");
         for (String name : BridgeMetrics.SERIES) {
             ArrayNode a = series.putArray(name);
-            metrics.points(name, since).forEach(p -> a.addObject().put("timestamp", Http.plain(p.timestamp())).put("value", Http.plain(p.value())));
+            services.metrics().points(name, since).forEach(p -> a.addObject().put("timestamp", Http.plain(p.timestamp())).put("value", Http.plain(p.value())));
         }
         ObjectNode summary = o.putObject("summary");
         ObjectNode s = summary.putObject("sessions");
-        s.put("created", metrics.increase("sessions_created", since));
-        s.put("deleted", metrics.increase("sessions_deleted", since));
-        s.put("active", directory.liveCount());
+        s.put("created", services.metrics().increase("sessions_created", since));
+        s.put("deleted", services.metrics().increase("sessions_deleted", since));
+        s.put("active", services.directory().liveCount());
         summary.set("performance", performance());
         ObjectNode res = summary.putObject("resources");
-        res.put("avg_cpu_percent", metrics.average("kato_cpu_usage_percent", since));
-        res.put("avg_memory_percent", metrics.average("kato_memory_usage_percent", since));
-        res.put("avg_disk_percent", metrics.average("kato_disk_usage_percent", since));
+        res.put("avg_cpu_percent", services.metrics().average("kato_cpu_usage_percent", since));
+        res.put("avg_memory_percent", services.metrics().average("kato_memory_usage_percent", since));
+        res.put("avg_disk_percent", services.metrics().average("kato_disk_usage_percent", since));
         summary.set("databases", databases());
         Http.json(ctx, 200, o);
     }
@@ -382,19 +370,19 @@ final class OpsApi {
     }
 
     private void concurrency(Context ctx) {
-        int current = metrics.inFlight.get();
-        int peak = metrics.peakInFlight.get();
+        int current = services.metrics().inFlight.get();
+        int peak = services.metrics().peakInFlight.get();
         double utilization = 100.0 * current / CONCURRENCY_LIMIT;
         ObjectNode o = Http.NODES.objectNode();
         o.put("status", utilization >= CRITICAL_PERCENT ? "critical" : utilization >= WARNING_PERCENT ? "warning" : "healthy");
         ObjectNode cur = o.putObject("current");
         cur.put("concurrent_requests", current);
         cur.put("utilization_percent", utilization);
-        cur.put("pending_kafka_replies", gateway.pendingRequests());
+        cur.put("pending_kafka_replies", services.gateway().pendingRequests());
         ObjectNode pk = o.putObject("peak");
         pk.put("concurrent_requests", peak);
         pk.put("utilization_percent", 100.0 * peak / CONCURRENCY_LIMIT);
-        pk.put("timestamp", metrics.peakAtMs == 0 ? null : Http.isoOffset(Instant.ofEpochMilli(metrics.peakAtMs)));
+        pk.put("timestamp", services.metrics().peakAtMs == 0 ? null : Http.isoOffset(Instant.ofEpochMilli(services.metrics().peakAtMs)));
         ObjectNode lim = o.putObject("limits");
         lim.put("per_worker", CONCURRENCY_LIMIT);
         lim.put("warning_threshold", WARNING_PERCENT);
@@ -409,7 +397,7 @@ final class OpsApi {
             rec.addObject().put("level", utilization >= CRITICAL_PERCENT ? "critical" : "warning")
                     .put("message", "High concurrency: run more bridge instances behind a load balancer");
         }
-        o.put("timestamp", Http.isoOffset(clock.instant()));
+        o.put("timestamp", Http.isoOffset(services.clock().instant()));
         Http.json(ctx, 200, o);
     }
 
@@ -417,7 +405,7 @@ final class OpsApi {
         ObjectNode o = Http.NODES.objectNode();
         o.putObject("cache_performance").put("status", "disabled").put("reason", "Cache manager not available");
         o.putObject("cache_health").put("status", "disabled");
-        o.put("timestamp", Http.isoOffset(clock.instant()));
+        o.put("timestamp", Http.isoOffset(services.clock().instant()));
         Http.json(ctx, 200, o);
     }
 
@@ -425,7 +413,7 @@ final class OpsApi {
         ObjectNode o = Http.NODES.objectNode();
         o.put("status", "disabled");
         o.put("reason", "Cache manager not available");
-        o.put("timestamp", Http.isoOffset(clock.instant()));
+        o.put("timestamp", Http.isoOffset(services.clock().instant()));
         Http.json(ctx, 200, o);
     }
 
@@ -435,7 +423,7 @@ final class OpsApi {
         o.put("distributed_stm_enabled", false);
         o.put("reason", "No processors with distributed STM available");
         o.putObject("processor_info").put("total_active_processors", 0);
-        o.put("timestamp", Http.isoOffset(clock.instant()));
+        o.put("timestamp", Http.isoOffset(services.clock().instant()));
         Http.json(ctx, 200, o);
     }
 
@@ -452,24 +440,24 @@ final class OpsApi {
         k.put("producers", 1);
         k.put("reply_consumers", 1);
         k.put("session_directory_consumers", 1);
-        k.put("commands_sent", gateway.commandsSent.get());
-        k.put("replies_received", gateway.repliesReceived.get());
-        k.put("pending_replies", gateway.pendingRequests());
-        k.put("reply_timeouts", gateway.replyTimeouts.get());
-        long trips = gateway.roundTrips.get();
-        k.put("average_round_trip_seconds", trips == 0 ? 0.0 : gateway.roundTripMicros.sum() / 1e6 / trips);
-        k.put("send_failures", gateway.sendFailures.get());
-        k.put("command_partitions", gateway.commandPartitions());
-        pools.putObject("websocket").put("clients", events.clients());
+        k.put("commands_sent", services.gateway().commandsSent.get());
+        k.put("replies_received", services.gateway().repliesReceived.get());
+        k.put("pending_replies", services.gateway().pendingRequests());
+        k.put("reply_timeouts", services.gateway().replyTimeouts.get());
+        long trips = services.gateway().roundTrips.get();
+        k.put("average_round_trip_seconds", trips == 0 ? 0.0 : services.gateway().roundTripMicros.sum() / 1e6 / trips);
+        k.put("send_failures", services.gateway().sendFailures.get());
+        k.put("command_partitions", services.gateway().commandPartitions());
+        pools.putObject("websocket").put("clients", services.events().clients());
         ObjectNode opt = o.putObject("connection_optimization");
         opt.put("producer_idempotence", true);
         opt.put("producer_linger_ms", 0);
         opt.put("reply_isolation_level", "read_uncommitted");
-        opt.put("reply_timeout_ms", config.replyTimeout().toMillis());
+        opt.put("reply_timeout_ms", services.config().replyTimeout().toMillis());
         ObjectNode perf = o.putObject("performance_improvements");
         perf.put("async_request_handling", true);
         perf.put("commands_keyed_by_canonical_node", true);
-        o.put("timestamp", Http.isoOffset(clock.instant()));
+        o.put("timestamp", Http.isoOffset(services.clock().instant()));
         Http.json(ctx, 200, o);
     }
 
@@ -478,33 +466,33 @@ final class OpsApi {
         StringBuilder b = new StringBuilder();
         counter(b, "kato_bridge_requests_total", "HTTP requests answered, by status", null);
         Map<Integer, Long> byStatus = new TreeMap<>();
-        metrics.byStatus.forEach((s, n) -> byStatus.put(s, n.sum()));
+        services.metrics().byStatus.forEach((s, n) -> byStatus.put(s, n.sum()));
         byStatus.forEach((s, n) -> b.append("kato_bridge_requests_total{status=\"").append(s).append("\"} ").append(n).append('\n'));
         b.append("# HELP kato_bridge_request_duration_seconds Time spent answering requests\n");
         b.append("# TYPE kato_bridge_request_duration_seconds summary\n");
-        b.append("kato_bridge_request_duration_seconds_sum ").append(format(metrics.durationMicros.sum() / 1e6)).append('\n');
-        b.append("kato_bridge_request_duration_seconds_count ").append(metrics.requests.get()).append('\n');
-        gauge(b, "kato_bridge_requests_in_flight", "Requests being answered", metrics.inFlight.get());
-        counter(b, "kato_bridge_commands_sent_total", "Commands produced to kato.commands", (double) gateway.commandsSent.get());
+        b.append("kato_bridge_request_duration_seconds_sum ").append(format(services.metrics().durationMicros.sum() / 1e6)).append('\n');
+        b.append("kato_bridge_request_duration_seconds_count ").append(services.metrics().requests.get()).append('\n');
+        gauge(b, "kato_bridge_requests_in_flight", "Requests being answered", services.metrics().inFlight.get());
+        counter(b, "kato_bridge_commands_sent_total", "Commands produced to kato.commands", (double) services.gateway().commandsSent.get());
         counter(b, "kato_bridge_replies_received_total", "Replies read from kato.replies (all bridges)",
-                (double) gateway.repliesReceived.get());
+                (double) services.gateway().repliesReceived.get());
         counter(b, "kato_bridge_reply_timeouts_total", "Requests answered 503 for lack of a reply",
-                (double) gateway.replyTimeouts.get());
-        counter(b, "kato_bridge_send_failures_total", "Commands Kafka did not accept", (double) gateway.sendFailures.get());
-        counter(b, "kato_bridge_ticks_total", "Stream-time tick rounds sent", (double) gateway.ticksSent.get());
+                (double) services.gateway().replyTimeouts.get());
+        counter(b, "kato_bridge_send_failures_total", "Commands Kafka did not accept", (double) services.gateway().sendFailures.get());
+        counter(b, "kato_bridge_ticks_total", "Stream-time tick rounds sent", (double) services.gateway().ticksSent.get());
         b.append("# HELP kato_bridge_reply_round_trip_seconds Time from sending a command to reading its reply\n");
         b.append("# TYPE kato_bridge_reply_round_trip_seconds summary\n");
-        b.append("kato_bridge_reply_round_trip_seconds_sum ").append(format(gateway.roundTripMicros.sum() / 1e6)).append('\n');
-        b.append("kato_bridge_reply_round_trip_seconds_count ").append(gateway.roundTrips.get()).append('\n');
-        gauge(b, "kato_bridge_pending_replies", "Requests waiting for a reply", gateway.pendingRequests());
+        b.append("kato_bridge_reply_round_trip_seconds_sum ").append(format(services.gateway().roundTripMicros.sum() / 1e6)).append('\n');
+        b.append("kato_bridge_reply_round_trip_seconds_count ").append(services.gateway().roundTrips.get()).append('\n');
+        gauge(b, "kato_bridge_pending_replies", "Requests waiting for a reply", services.gateway().pendingRequests());
         counter(b, "kato_bridge_sessions_created_total", "Sessions created through this bridge",
-                (double) metrics.sessionsCreated.get());
+                (double) services.metrics().sessionsCreated.get());
         counter(b, "kato_bridge_sessions_deleted_total", "Sessions deleted through this bridge",
-                (double) metrics.sessionsDeleted.get());
+                (double) services.metrics().sessionsDeleted.get());
         gauge(b, "kato_bridge_active_sessions", "Live sessions in the session directory (all nodes)",
-                directory.liveCount());
-        gauge(b, "kato_bridge_topics_ready", "1 when connected to the KATO topics", gateway.isReady() ? 1 : 0);
-        gauge(b, "kato_bridge_uptime_seconds", "Seconds since start", metrics.uptimeSeconds());
+                services.directory().liveCount());
+        gauge(b, "kato_bridge_topics_ready", "1 when connected to the KATO topics", services.gateway().isReady() ? 1 : 0);
+        gauge(b, "kato_bridge_uptime_seconds", "Seconds since start", services.metrics().uptimeSeconds());
         gauge(b, "kato_bridge_memory_used_bytes", "JVM heap in use", BridgeMetrics.processMemoryBytes());
         ctx.attribute(Http.ATTR_WRITTEN, Boolean.TRUE);
         ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(b.toString());
