@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -107,9 +108,8 @@ final class KatoApi {
                     && (seg.size() == 2 || (seg.size() == 3 && seg.get(2).equals("exists")));
             if (!exempt) {
                 String sessionId = seg.get(1);
-                SessionDirectory.Entry e = services.directory().findLive(sessionId, services.config().directoryCatchUp());
+                SessionDirectory.Entry e = liveSession(sessionId, ctx);
                 if (e == null) {
-                    reapIfExpired(sessionId, ctx);
                     Http.sessionNotFound(ctx, sessionId);
                     return false;
                 }
@@ -153,15 +153,35 @@ final class KatoApi {
     }
 
     /**
-     * A session the directory still lists but whose expiry has passed: let the topology remove it now
-     * (an existence probe deletes an expired record, spec 01 §3.3), as the reference does when it
-     * finds a session expired.
+     * The directory's entry of a live session, or null. A session the directory lists but whose
+     * expiry looks passed is confirmed with the topology, the authority: this copy may lag
+     * (kato.sessions carries session states once per topology commit, and another bridge may just
+     * have slid the expiry). The existence probe also removes a session that has indeed expired
+     * (spec 01 §3.3), as the reference does when it finds one. When the topology cannot be asked,
+     * the directory's answer stands.
      */
-    private void reapIfExpired(String sessionId, Context ctx) {
-        SessionDirectory.Entry e = services.directory().get(sessionId);
+    private SessionDirectory.Entry liveSession(String sessionId, Context ctx) {
+        SessionDirectory.Entry e = services.directory().findLive(sessionId, services.config().directoryCatchUp());
         if (e != null) {
-            services.gateway().sendWithoutReply(e.nodeId(), sessionId, Http.traceId(ctx), new SessionExists());
+            return e;
         }
+        SessionDirectory.Entry known = services.directory().get(sessionId);
+        if (known == null) {
+            return null;
+        }
+        try {
+            Reply r = services.gateway().call(known.nodeId(), sessionId, Http.traceId(ctx), new SessionExists())
+                    .get(services.config().replyTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            if (r.getStatus() == 200 && r.getSessionExpiresAt() != null) {
+                services.directory().putLocal(sessionId, known.nodeId(), r.getSessionExpiresAt().toEpochMilli());
+                return services.directory().get(sessionId);
+            }
+        } catch (ExecutionException | TimeoutException ex) {
+            LOG.debug("could not confirm session {} with the topology: {}", sessionId, ex.toString());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
     }
 
     // ---- session management (spec 01 §3) --------------------------------------------------------
@@ -309,7 +329,7 @@ final class KatoApi {
     private void v1(Context ctx, Supplier<Object> op) {
         String header = ctx.header(Http.SESSION_HEADER);
         if (header != null) {
-            SessionDirectory.Entry e = services.directory().findLive(header, services.config().directoryCatchUp());
+            SessionDirectory.Entry e = liveSession(header, ctx);
             if (e == null) {
                 Http.sessionNotFound(ctx, header);
                 return;
@@ -397,6 +417,9 @@ final class KatoApi {
             return;
         }
         try {
+            if (reply.getSessionExpiresAt() != null && reply.getSessionId() != null && reply.getNodeId() != null) {
+                services.directory().putLocal(reply.getSessionId(), reply.getNodeId(), reply.getSessionExpiresAt().toEpochMilli());
+            }
             if (reply.getStatus() == 200 && onSuccess != null) {
                 onSuccess.accept(reply);
             }

@@ -40,8 +40,9 @@ import org.slf4j.LoggerFactory;
  * authority on a session's state; this copy only needs to be current enough to route, to answer the
  * session guard, and to count sessions:
  * <ul>
- *   <li>a session created through this bridge is added as soon as its create reply is 200
- *       ({@link #putLocal}), so a client's next request never races the topic;</li>
+ *   <li>a session created through this bridge is added as soon as its create reply is 200, and every
+ *       reply that found a session live refreshes its expiry ({@link #putLocal}), so a client's next
+ *       request never races the topic (the topology publishes session states once per commit);</li>
  *   <li>on a miss, {@link #catchUp} waits (bounded) until this reader has read every partition up to
  *       the end offsets taken at the time of the call: everything the topology wrote before the
  *       request, e.g. a session created through another bridge, is then known.</li>
@@ -124,7 +125,12 @@ final class SessionDirectory implements AutoCloseable {
         return e;
     }
 
-    /** A session this bridge just created (its create reply was 200). */
+    /**
+     * What a reply of the topology (the authority) said of a session: it exists on {@code nodeId}
+     * until {@code expiresAtMs} — after a create, or after any command that found it live (its
+     * sliding expiry included). Keeps this bridge's own sessions current although kato.sessions
+     * carries session states only once per topology commit.
+     */
     void putLocal(String sessionId, String nodeId, long expiresAtMs) {
         sessions.merge(sessionId, new Entry(nodeId, expiresAtMs),
                 (old, fresh) -> old.expiresAtMs() >= fresh.expiresAtMs() ? old : fresh);

@@ -68,6 +68,11 @@ final class KatoStack implements AutoCloseable {
      * @param bridgeEnv bridge settings on top of the connection settings
      */
     static KatoStack start(String name, Map<String, String> bridgeEnv) {
+        return start(name, bridgeEnv, Map.of());
+    }
+
+    /** As {@link #start(String, Map)}, with topology settings overridden by {@code topologyOverrides}. */
+    static KatoStack start(String name, Map<String, String> bridgeEnv, Map<String, String> topologyOverrides) {
         try {
             EmbeddedKafka kafka = broker();
             Path stateDir = Files.createTempDirectory("kato-bridge-test-" + name);
@@ -80,6 +85,7 @@ final class KatoStack implements AutoCloseable {
             env.put("KATO_COMMIT_INTERVAL_MS", "50");
             // the smallest record limit, so that the size tests stay small
             env.put("KATO_MAX_RECORD_BYTES", Integer.toString(1024 * 1024));
+            env.putAll(topologyOverrides);
             KatoStreamsApp topology = startTopology(env);
             KatoBridge bridge = startBridge(env, bridgeEnv);
             return new KatoStack(name, env, stateDir, topology, bridge);

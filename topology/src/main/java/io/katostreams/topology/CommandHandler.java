@@ -129,56 +129,57 @@ public final class CommandHandler {
         if (op instanceof GetPattern gp) return getPattern(c, gp);
         if (op instanceof GetPerceptData) return nodeSnapshot(c, "percept_data", percepts);
         if (op instanceof GetCognitionData) return nodeSnapshot(c, "cognition_data", cognitions);
-        if (op instanceof ForgetNode) return forgetNode(c, ts, out);
+        if (op instanceof ForgetNode) return forgetNode(c, ts);
         if (op instanceof CountSessions) return countSessions(c, ts);
-        if (op instanceof ImportNode in) return importNode(c, in, ts, out);
-        if (op instanceof SessionExists) return sessionExists(c, ts, out);
+        if (op instanceof ImportNode in) return importNode(c, in, ts);
+        if (op instanceof SessionExists) return sessionExists(c, ts);
 
         String sessionId = c.getSessionId();
-        Session s = sessionId == null ? null : sessionFor(sessionId, ts, out);
+        Session s = sessionId == null ? null : sessionFor(sessionId, ts);
         if (s == null) {
             if (op instanceof GetSession) return reply(c, 404, detail("Session " + sessionId + " not found or expired"), null);
             return reply(c, 404, sessionNotFound(sessionId), null);
         }
         s.access(ts, config.sessionAutoExtend());
 
-        if (op instanceof GetSession) return saveAndReply(c, s, out, sessionResponse(s, ts, true));
+        if (op instanceof GetSession) return saveAndReply(c, s, sessionResponse(s, ts, true));
         if (op instanceof DeleteSession) {
-            sessions.delete(s.sessionId());
-            out.add(new Output(Output.Kind.SESSIONS, s.sessionId(), null));
-            return reply(c, 200, json("status", "deleted", "session_id", s.sessionId()), s);
+            remove(s.sessionId());
+            Reply deleted = reply(c, 200, json("status", "deleted", "session_id", s.sessionId()), s);
+            deleted.setSessionExpiresAt(null); // gone: nothing for the bridge to keep
+            return deleted;
         }
         if (op instanceof ExtendSession ex) {
             s.extend(ts, ex.getTtlSeconds());
-            return saveAndReply(c, s, out, json("status", "extended", "session_id", s.sessionId(),
+            return saveAndReply(c, s, json("status", "extended", "session_id", s.sessionId(),
                     "ttl_seconds", ex.getTtlSeconds()));
         }
-        if (op instanceof UpdateConfig uc) return updateConfig(c, s, uc, ts, out);
+        if (op instanceof UpdateConfig uc) return updateConfig(c, s, uc, ts);
         if (op instanceof Observe o) return observe(c, s, o, ts, out);
         if (op instanceof ObserveSequence seq) return observeSequence(c, s, seq, ts, out);
         if (op instanceof GetStm) {
-            save(s, out);
+            save(s);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("stm", s.stm().events());
             body.put("session_id", s.sessionId());
             body.put("length", s.stm().size());
             return reply(c, 200, PlainJson.write(body), s);
         }
-        if (op instanceof Learn) return learn(c, s, ts, out);
+        if (op instanceof Learn) return learn(c, s, ts);
         if (op instanceof ClearStm) {
             s.clearStm();
             resetSnapshots(pid(s.nodeId()));
-            return saveAndReply(c, s, out, json("status", "cleared", "session_id", s.sessionId()));
+            return saveAndReply(c, s, json("status", "cleared", "session_id", s.sessionId()));
         }
         if (op instanceof ClearAll) {
-            node(s.nodeId(), out).clear(ts);
+            node(s.nodeId()).clear(ts);
             s.clearAll();
             resetSnapshots(pid(s.nodeId()));
-            return saveAndReply(c, s, out, json("status", "cleared", "session_id", s.sessionId(), "scope", "all"));
+            return saveAndReply(c, s, json("status", "cleared", "session_id", s.sessionId(), "scope", "all"));
         }
         if (op instanceof GetPredictions) {
-            save(s, out);
-            PredictionResult r = processor.predict(s, node(s.nodeId(), out));
+            save(s);
+            PredictionResult r = processor.predict(s, node(s.nodeId()));
             return reply(c, 200, KatoJson.predictionsResponse(s.sessionId(), PredictionCodec.predictions(r),
                     PredictionCodec.futures(r)), s);
         }
@@ -195,15 +196,16 @@ public final class CommandHandler {
         Map<String, Object> requested = cs.getConfigJson() == null ? null : PlainJson.parseObject(cs.getConfigJson());
         Session s = Session.create(cs.getSessionId(), cs.getNodeId(), PlainJson.parseObject(cs.getMetadataJson()), ttl,
                 SessionConfig.forCreation(requested), ts);
-        return saveAndReply(c, s, out, sessionResponse(s, ts, false));
+        saveNew(s, out);
+        return reply(c, 200, sessionResponse(s, ts, false), s);
     }
 
-    private Reply sessionExists(Command c, long ts, List<Output> out) {
+    private Reply sessionExists(Command c, long ts) {
         String id = c.getSessionId();
         Session s = load(id);
         boolean expired = false;
         if (s != null && s.isExpired(ts)) {
-            remove(id, out);
+            remove(id);
             expired = true;
             s = null;
         }
@@ -214,36 +216,36 @@ public final class CommandHandler {
         return reply(c, 200, PlainJson.write(body), s);
     }
 
-    private Reply updateConfig(Command c, Session s, UpdateConfig uc, long ts, List<Output> out) {
+    private Reply updateConfig(Command c, Session s, UpdateConfig uc, long ts) {
         Map<String, Object> update = PlainJson.parseObject(uc.getConfigJson());
         try {
             s.setConfig(s.config().update(update, List.of("body")), ts);
         } catch (InvalidInputException e) {
-            save(s, out); // the access still slid the expiry
+            save(s); // the access still slid the expiry
             return reply(c, 422, validationBody(e.errors()), s);
         }
-        return saveAndReply(c, s, out, json("status", "okay", "message", "Configuration updated",
+        return saveAndReply(c, s, json("status", "okay", "message", "Configuration updated",
                 "session_id", s.sessionId()));
     }
 
     private Reply observe(Command c, Session s, Observe o, long ts, List<Output> out) {
         String refused = growthRefused(s, inputBytes(o.getObservation()));
         if (refused != null) {
-            save(s, out);
+            save(s);
             return reply(c, 413, detail(refused), s);
         }
         String uniqueId = "obs-" + hex32(c.getCorrelationId());
-        StoreBackedKnowledgeBase kb = node(s.nodeId(), out);
+        StoreBackedKnowledgeBase kb = node(s.nodeId());
         ObservationProcessor.ObserveOutcome result;
         try {
             result = processor.observe(s, toObservation(o.getObservation()), uniqueId, kb, ts);
         } catch (VectorDimensionException e) {
-            save(s, out);
+            save(s);
             return reply(c, 400, detail(e.getMessage()), s);
         }
         Session after = result.session();
         afterStep(after, o.getObservation(), result.step(), ts, out);
-        save(after, out);
+        save(after);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "okay");
         body.put("session_id", after.sessionId());
@@ -260,10 +262,10 @@ public final class CommandHandler {
         for (io.katostreams.schemas.avro.Observation o : seq.getObservations()) adds += inputBytes(o);
         String refused = growthRefused(s, adds);
         if (refused != null) {
-            save(s, out);
+            save(s);
             return reply(c, 413, detail(refused), s);
         }
-        StoreBackedKnowledgeBase kb = node(s.nodeId(), out);
+        StoreBackedKnowledgeBase kb = node(s.nodeId());
         List<Observation> items = new ArrayList<>(seq.getObservations().size());
         for (io.katostreams.schemas.avro.Observation o : seq.getObservations()) items.add(toObservation(o));
         String seed = c.getCorrelationId();
@@ -272,7 +274,7 @@ public final class CommandHandler {
             r = processor.observeSequence(s, items, seq.getLearnAfterEach(), seq.getLearnAtEnd(),
                     seq.getClearStmBetween(), i -> "seq-obs-" + hex32(seed + ":" + i), kb, ts);
         } catch (ObservationSequenceException e) {
-            save(s, out); // the session as before the request; earlier learns stay (already written)
+            save(s); // the session as before the request; earlier learns stay (already written)
             if (e.getCause() instanceof VectorDimensionException v) {
                 return reply(c, 400, detail(v.getMessage() + " (observation_index " + e.observationIndex() + ")"), s);
             }
@@ -282,8 +284,8 @@ public final class CommandHandler {
         for (int i = 0; i < r.steps().size(); i++) {
             afterStep(after, seq.getObservations().get(i), r.steps().get(i), ts, out);
         }
-        if (!items.isEmpty()) save(after, out);
-        else save(s, out);
+        if (!items.isEmpty()) save(after);
+        else save(s);
         List<Map<String, Object>> results = new ArrayList<>();
         for (ObservationProcessor.ItemResult ir : r.results()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -308,14 +310,14 @@ public final class CommandHandler {
         return reply(c, 200, PlainJson.write(body), after);
     }
 
-    private Reply learn(Command c, Session s, long ts, List<Output> out) {
+    private Reply learn(Command c, Session s, long ts) {
         if (s.stm().isEmpty()) {
-            save(s, out);
+            save(s);
             return reply(c, 400, detail("Cannot learn from empty STM"), s);
         }
-        Learner.Outcome result = processor.learn(s, node(s.nodeId(), out), ts);
+        Learner.Outcome result = processor.learn(s, node(s.nodeId()), ts);
         resetCognitionPredictions(pid(s.nodeId()));
-        save(s, out);
+        save(s);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "learned");
         body.put("pattern_name", result.patternName());
@@ -327,7 +329,7 @@ public final class CommandHandler {
 
     private Reply getPattern(Command c, GetPattern gp) {
         String pid = pid(c.getNodeId());
-        StoreBackedKnowledgeBase kb = node(c.getNodeId(), new ArrayList<>());
+        StoreBackedKnowledgeBase kb = node(c.getNodeId());
         String asked = gp.getPatternId();
         Map<String, Object> inner = new LinkedHashMap<>();
         kb.pattern(PatternName.stripPrefix(asked)).ifPresentOrElse(p -> {
@@ -360,21 +362,21 @@ public final class CommandHandler {
         return reply(c, 200, PlainJson.write(body), null);
     }
 
-    private Reply forgetNode(Command c, long ts, List<Output> out) {
-        node(c.getNodeId(), out).clear(ts);
+    private Reply forgetNode(Command c, long ts) {
+        node(c.getNodeId()).clear(ts);
         resetSnapshots(pid(c.getNodeId()));
         return reply(c, 200, json("status", "forgotten", "node_id", pid(c.getNodeId())), null);
     }
 
     /** One chunk of a node import (see {@link NodeExport}); the first chunk of a replace clears the node. */
-    private Reply importNode(Command c, ImportNode in, long ts, List<Output> out) {
+    private Reply importNode(Command c, ImportNode in, long ts) {
         NodeExport.Chunk chunk;
         try {
             chunk = NodeExport.parseChunk(in.getPayloadJson());
         } catch (RuntimeException e) {
             return reply(c, 422, detail("payload_json: " + e.getMessage()), null);
         }
-        StoreBackedKnowledgeBase kb = node(c.getNodeId(), out);
+        StoreBackedKnowledgeBase kb = node(c.getNodeId());
         if (chunk.replace()) {
             kb.clear(ts);
             resetSnapshots(pid(c.getNodeId()));
@@ -418,7 +420,7 @@ public final class CommandHandler {
         List<Output> out = new ArrayList<>();
         String sessionId = r.getSessionId() != null && !r.getSessionId().isEmpty() ? r.getSessionId()
                 : "session-" + hex32("default:" + r.getNodeId()) + "-0";
-        Session s = sessionFor(sessionId, ts, out);
+        Session s = sessionFor(sessionId, ts);
         if (s == null) {
             s = Session.create(sessionId, r.getNodeId(), Map.of(), config.sessionTtlSeconds(), SessionConfig.EMPTY, ts);
         } else if (!s.nodeId().equals(r.getNodeId())) {
@@ -432,12 +434,12 @@ public final class CommandHandler {
         String uniqueId = r.getUniqueId() != null && !r.getUniqueId().isEmpty() ? r.getUniqueId() : "obs-" + hex32(recordId);
         ObservationProcessor.ObserveOutcome result;
         try {
-            result = processor.observe(s, toObservation(o), uniqueId, node(s.nodeId(), out), ts);
+            result = processor.observe(s, toObservation(o), uniqueId, node(s.nodeId()), ts);
         } catch (VectorDimensionException e) {
             throw new Rejected("vectors: " + e.getMessage());
         }
         afterStep(result.session(), o, result.step(), ts, out);
-        save(result.session(), out);
+        save(result.session());
         return out;
     }
 
@@ -453,14 +455,12 @@ public final class CommandHandler {
     // ---- expiry ---------------------------------------------------------------------------------
 
     /** Removes every session whose expiry has passed at stream time {@code now} (spec 02 §3.3). */
-    public List<Output> expire(long now) {
+    public void expire(long now) {
         List<String> expired = new ArrayList<>();
         sessions.forEachWithPrefix("", (k, v) -> {
             if (v.getExpiresAt().toEpochMilli() < now) expired.add(k);
         });
-        List<Output> out = new ArrayList<>();
-        for (String id : expired) remove(id, out);
-        return out;
+        for (String id : expired) remove(id);
     }
 
     // ---- helpers --------------------------------------------------------------------------------
@@ -516,10 +516,10 @@ public final class CommandHandler {
     }
 
     /** The live session, or null; a session found expired is removed now. */
-    private Session sessionFor(String sessionId, long ts, List<Output> out) {
+    private Session sessionFor(String sessionId, long ts) {
         Session s = load(sessionId);
         if (s != null && s.isExpired(ts)) {
-            remove(sessionId, out);
+            remove(sessionId);
             return null;
         }
         return s;
@@ -530,27 +530,35 @@ public final class CommandHandler {
         return st == null ? null : SessionCodec.fromRecord(st);
     }
 
-    private void remove(String sessionId, List<Output> out) {
+    /*
+     * Session states reach kato.sessions from the store: its cache is flushed to the topic on every
+     * commit (StoreChangeForwarder), so a session changed many times between two commits is
+     * published once. A session created by a command is also published at once (so twice): another
+     * bridge instance must be able to route the next request as soon as the creating client has its
+     * reply.
+     */
+
+    private void remove(String sessionId) {
         sessions.delete(sessionId);
-        out.add(new Output(Output.Kind.SESSIONS, sessionId, null));
     }
 
-    private void save(Session s, List<Output> out) {
+    private void save(Session s) {
+        sessions.put(s.sessionId(), SessionCodec.toRecord(s));
+    }
+
+    private void saveNew(Session s, List<Output> out) {
         SessionState st = SessionCodec.toRecord(s);
         sessions.put(s.sessionId(), st);
         out.add(new Output(Output.Kind.SESSIONS, s.sessionId(), st));
     }
 
-    private Reply saveAndReply(Command c, Session s, List<Output> out, String body) {
-        save(s, out);
+    private Reply saveAndReply(Command c, Session s, String body) {
+        save(s);
         return reply(c, 200, body, s);
     }
 
-    private StoreBackedKnowledgeBase node(String nodeId, List<Output> out) {
-        String pid = pid(nodeId);
-        StoreBackedKnowledgeBase kb = nodes.computeIfAbsent(pid, p -> new StoreBackedKnowledgeBase(p, nodeId, knowledge));
-        kb.bind(out);
-        return kb;
+    private StoreBackedKnowledgeBase node(String nodeId) {
+        return nodes.computeIfAbsent(pid(nodeId), p -> new StoreBackedKnowledgeBase(p, nodeId, knowledge));
     }
 
     private String pid(String nodeId) {
@@ -608,6 +616,7 @@ public final class CommandHandler {
                 .setStatus(status).setBodyJson(body)
                 .setSessionId(s == null ? c.getSessionId() : s.sessionId())
                 .setNodeId(s == null ? c.getNodeId() : s.nodeId())
+                .setSessionExpiresAt(s == null ? null : Instant.ofEpochMilli(s.expiresAt()))
                 .build();
     }
 

@@ -54,7 +54,11 @@ public final class KatoStreamsApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, read(DeploymentSettings.PROCESSING_GUARANTEE, env));
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, read(DeploymentSettings.STANDBY_REPLICAS, env).intValue());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, read(DeploymentSettings.STREAM_THREADS, env).intValue());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, read(DeploymentSettings.COMMIT_INTERVAL_MS, env));
+        long commitInterval = read(DeploymentSettings.COMMIT_INTERVAL_MS, env);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval);
+        // Under exactly-once a transaction stays open for a commit interval; Kafka Streams refuses to
+        // start when the transaction timeout (10 s by default) is shorter, so it follows the interval.
+        p.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), (int) Math.max(10_000L, commitInterval + 10_000L));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, read(DeploymentSettings.REPLICATION_FACTOR, env).intValue());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix("linger.ms"), 0);

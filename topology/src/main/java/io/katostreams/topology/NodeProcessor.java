@@ -64,9 +64,11 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         KeyValueStore<String, byte[]> knowledge = context.getStateStore(KatoTopology.KNOWLEDGE_STORE);
         handler = new CommandHandler(config, new KafkaRecordStore<>(sessions, KatoSerdes.sessions()),
                 new KafkaRecordStore<>(knowledge, KatoSerdes.knowledge()));
+        // kato.sessions and kato.knowledge carry the stores' changes, published when the cache is flushed
+        StoreChangeForwarder.install(context, KatoTopology.SESSIONS_STORE, "sessions");
+        StoreChangeForwarder.install(context, KatoTopology.KNOWLEDGE_STORE, "knowledge");
         // Stream time, not wall-clock time: expiry is a function of the input (design principle 2).
-        context.schedule(Duration.ofMillis(config.expiryScanMs()), PunctuationType.STREAM_TIME,
-                t -> emit(handler.expire(t), null));
+        context.schedule(Duration.ofMillis(config.expiryScanMs()), PunctuationType.STREAM_TIME, handler::expire);
     }
 
     private org.apache.kafka.common.metrics.Sensor sensor(String operation) {
@@ -143,7 +145,7 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     private void emit(List<Output> outputs, Record<byte[], byte[]> cause) {
-        long ts = cause == null ? context.currentStreamTimeMs() : cause.timestamp();
+        long ts = cause.timestamp();
         for (Output o : outputs) {
             String sink;
             byte[] value;
@@ -167,11 +169,6 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                     sink = "sessions";
                     value = o.value() == null ? null : KatoSerdes.sessions().serializer().serialize(topics.sessions(),
                             (io.katostreams.schemas.avro.SessionState) o.value());
-                    break;
-                case KNOWLEDGE:
-                    sink = "knowledge";
-                    value = o.value() == null ? null : KatoSerdes.knowledge().serializer().serialize(topics.knowledge(),
-                            (io.katostreams.schemas.avro.KnowledgeRecord) o.value());
                     break;
                 default:
                     throw new IllegalStateException("unexpected output " + o.kind());

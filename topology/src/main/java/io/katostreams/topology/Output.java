@@ -10,5 +10,9 @@ import org.apache.avro.specific.SpecificRecord;
 public record Output(Kind kind, String key, SpecificRecord value) {
 
     /** The output topics of the topology. */
-    public enum Kind { REPLY, PREDICTIONS, SESSIONS, KNOWLEDGE, DEAD_LETTER, REROUTE_COMMAND, REROUTE_OBSERVATION }
+    public enum Kind {
+        REPLY, PREDICTIONS,
+        /** A session state published at once (a new session); other changes come from the store's flushes. */
+        SESSIONS
+    }
 }

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * A node's knowledge base whose source of truth is the knowledge state store (changelogged, so it
  * survives crashes and moves with the partition). It is loaded into an {@link InMemoryKnowledgeBase}
  * on first use — the index lives in memory for speed — and every change is written through to the
- * store and reported as the {@link KnowledgeRecord}s to publish on kato.knowledge.
+ * store, whose changes reach kato.knowledge when its cache is flushed (StoreChangeForwarder).
  */
 public final class StoreBackedKnowledgeBase implements KnowledgeBase {
 
@@ -35,18 +35,12 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
     private final String nodeId;
     private final RecordStore<KnowledgeRecord> store;
     private final InMemoryKnowledgeBase memory = new InMemoryKnowledgeBase();
-    private List<Output> outbox = new ArrayList<>();
 
     public StoreBackedKnowledgeBase(String processorId, String nodeId, RecordStore<KnowledgeRecord> store) {
         this.processorId = processorId;
         this.nodeId = nodeId;
         this.store = store;
         load();
-    }
-
-    /** Where the records of the following changes are appended for publishing (one list per input record). */
-    public void bind(List<Output> outbox) {
-        this.outbox = outbox;
     }
 
     private void load() {
@@ -110,10 +104,7 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
     public void clear(long timestamp) {
         List<String> keys = new ArrayList<>();
         store.forEachWithPrefix(KnowledgeKeys.prefix(processorId), (key, r) -> keys.add(key));
-        for (String key : keys) {
-            store.delete(key);
-            outbox.add(new Output(Output.Kind.KNOWLEDGE, key, null));
-        }
+        for (String key : keys) store.delete(key);
         memory.clear();
         write(KnowledgeCodec.totals(processorId, nodeId, Totals.ZERO));
         write(KnowledgeCodec.cleared(processorId, nodeId, timestamp));
@@ -167,8 +158,6 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
     }
 
     private void write(KnowledgeRecord r) {
-        String key = KnowledgeCodec.key(r);
-        store.put(key, r);
-        outbox.add(new Output(Output.Kind.KNOWLEDGE, key, r));
+        store.put(KnowledgeCodec.key(r), r);
     }
 }

@@ -62,7 +62,7 @@ class KatoJsonTest {
     @Test
     void jsonTextFieldsAreEmbedded() throws Exception {
         JsonNode reply = tree(KatoJson.toJson(Fixtures.reply()));
-        assertEquals(List.of("correlation_id", "reply_to", "status", "body", "session_id", "node_id"), names(reply));
+        assertEquals(List.of("correlation_id", "reply_to", "status", "body", "session_id", "node_id", "session_expires_at"), names(reply));
         assertEquals("SESSION_NOT_FOUND", reply.get("body").get("error").get("code").textValue());
 
         JsonNode session = tree(KatoJson.toJson(Fixtures.sessionState()));

@@ -135,7 +135,7 @@ class AvroSerdeRoundTripTest {
         byte[] reply = KatoSerdes.replies().encode(Fixtures.reply());
         SerializationException e = assertThrows(SerializationException.class,
                 () -> KatoSerdes.commands().deserializer().deserialize("kato.commands", reply));
-        assertTrue(e.getMessage().startsWith("kato.commands: expected a io.katostreams.schemas.avro.Command record but got io.katostreams.schemas.avro.Reply v1"),
+        assertTrue(e.getMessage().startsWith("kato.commands: expected a io.katostreams.schemas.avro.Command record but got io.katostreams.schemas.avro.Reply v2"),
                 e.getMessage());
     }
 
