@@ -48,6 +48,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The topology's logic: applies one command or observation to the session and knowledge stores of
@@ -63,9 +64,25 @@ public final class CommandHandler {
     private final ObservationProcessor processor;
     /** Loaded knowledge per processor_id (the store is the truth; this is its in-memory index). */
     private final Map<String, StoreBackedKnowledgeBase> nodes = new HashMap<>();
-    /** The node-level debugging snapshots of spec 01 §5.2–5.3, per processor_id; not persisted. */
-    private final Map<String, Map<String, Object>> percepts = new HashMap<>();
-    private final Map<String, Map<String, Object>> cognitions = new HashMap<>();
+    /**
+     * The node-level debugging snapshots of spec 01 §5.2–5.3, per processor_id; not persisted. Built
+     * only when asked for: every observation replaces them.
+     */
+    private final Map<String, Supplier<Map<String, Object>>> percepts = new HashMap<>();
+    private final Map<String, Supplier<Map<String, Object>>> cognitions = new HashMap<>();
+    /**
+     * The sessions as last written to the store, decoded (the store stays the truth; this saves
+     * decoding a session on every command). Every write to the sessions store goes through this
+     * class and updates it; a handler is created with its processor, so the cache starts empty
+     * whenever the task (re)initialises. Bounded, least recently used first out.
+     */
+    private final Map<String, Session> decoded = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Session> eldest) {
+            return size() > DECODED_SESSIONS;
+        }
+    };
+    private static final int DECODED_SESSIONS = 10_000;
 
     public CommandHandler(ServiceConfig config, RecordStore<SessionState> sessions, RecordStore<KnowledgeRecord> knowledge) {
         this.config = config;
@@ -352,10 +369,10 @@ public final class CommandHandler {
         return reply(c, 200, PlainJson.write(body), null);
     }
 
-    private Reply nodeSnapshot(Command c, String field, Map<String, Map<String, Object>> snapshots) {
+    private Reply nodeSnapshot(Command c, String field, Map<String, Supplier<Map<String, Object>>> snapshots) {
         String pid = pid(c.getNodeId());
-        Map<String, Object> snapshot = snapshots.get(pid);
-        if (snapshot == null) snapshot = field.equals("cognition_data") ? emptyCognition() : Map.of();
+        Supplier<Map<String, Object>> taken = snapshots.get(pid);
+        Map<String, Object> snapshot = taken != null ? taken.get() : field.equals("cognition_data") ? emptyCognition() : Map.of();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put(field, snapshot);
         body.put("node_id", pid);
@@ -469,21 +486,28 @@ public final class CommandHandler {
     private void afterStep(Session s, io.katostreams.schemas.avro.Observation raw, ObservationProcessor.Step step,
                            long ts, List<Output> out) {
         String pid = pid(s.nodeId());
-        Map<String, Object> percept = new LinkedHashMap<>();
-        percept.put("strings", raw.getStrings());
-        percept.put("vectors", raw.getVectors());
-        percept.put("emotives", raw.getEmotives());
-        percept.put("path", List.of("Node-" + s.nodeId() + "-PatternProcessor-unknown-process"));
-        percept.put("metadata", PlainJson.parse(raw.getMetadataJson()));
-        percepts.put(pid, percept);
+        String nodeId = s.nodeId();
+        percepts.put(pid, () -> {
+            Map<String, Object> percept = new LinkedHashMap<>();
+            percept.put("strings", raw.getStrings());
+            percept.put("vectors", raw.getVectors());
+            percept.put("emotives", raw.getEmotives());
+            percept.put("path", List.of("Node-" + nodeId + "-PatternProcessor-unknown-process"));
+            percept.put("metadata", PlainJson.parse(raw.getMetadataJson()));
+            return percept;
+        });
 
-        Map<String, Object> cognition = emptyCognition();
-        cognition.put("predictions", step.predictions() == null ? List.of()
-                : step.predictions().predictions().stream().map(io.katostreams.engine.Prediction::toMap).toList());
-        cognition.put("emotives", Learner.averageEmotives(s.emotivesAccumulator()));
-        cognition.put("symbols", step.event() == null ? List.of() : step.event());
-        cognition.put("short_term_memory", s.stm().events());
-        cognitions.put(pid, cognition);
+        Map<String, Double> emotives = Learner.averageEmotives(s.emotivesAccumulator());
+        List<List<String>> stm = List.copyOf(s.stm().events());
+        cognitions.put(pid, () -> {
+            Map<String, Object> cognition = emptyCognition();
+            cognition.put("predictions", step.predictions() == null ? List.of()
+                    : step.predictions().predictions().stream().map(io.katostreams.engine.Prediction::toMap).toList());
+            cognition.put("emotives", emotives);
+            cognition.put("symbols", step.event() == null ? List.of() : step.event());
+            cognition.put("short_term_memory", stm);
+            return cognition;
+        });
 
         if (step.predictions() != null) {
             out.add(new Output(Output.Kind.PREDICTIONS, s.nodeId(), PredictionCodec.set(s.nodeId(), s.sessionId(),
@@ -511,8 +535,14 @@ public final class CommandHandler {
     }
 
     private void resetCognitionPredictions(String pid) {
-        Map<String, Object> c = cognitions.get(pid);
-        if (c != null) c.put("predictions", List.of());
+        Supplier<Map<String, Object>> c = cognitions.get(pid);
+        if (c != null) {
+            cognitions.put(pid, () -> {
+                Map<String, Object> m = c.get();
+                m.put("predictions", List.of());
+                return m;
+            });
+        }
     }
 
     /** The live session, or null; a session found expired is removed now. */
@@ -525,9 +555,15 @@ public final class CommandHandler {
         return s;
     }
 
+    /** The stored session, as a copy the caller may change (a change counts once it is saved). */
     private Session load(String sessionId) {
+        Session cached = decoded.get(sessionId);
+        if (cached != null) return cached.copy();
         SessionState st = sessions.get(sessionId);
-        return st == null ? null : SessionCodec.fromRecord(st);
+        if (st == null) return null;
+        Session s = SessionCodec.fromRecord(st);
+        decoded.put(sessionId, s);
+        return s.copy();
     }
 
     /*
@@ -539,17 +575,24 @@ public final class CommandHandler {
      */
 
     private void remove(String sessionId) {
+        decoded.remove(sessionId);
         sessions.delete(sessionId);
     }
 
+    /** Writes the session; the caller does not change {@code s} afterwards (it is kept decoded). */
     private void save(Session s) {
-        sessions.put(s.sessionId(), SessionCodec.toRecord(s));
+        write(s);
     }
 
     private void saveNew(Session s, List<Output> out) {
+        out.add(new Output(Output.Kind.SESSIONS, s.sessionId(), write(s)));
+    }
+
+    private SessionState write(Session s) {
         SessionState st = SessionCodec.toRecord(s);
         sessions.put(s.sessionId(), st);
-        out.add(new Output(Output.Kind.SESSIONS, s.sessionId(), st));
+        decoded.put(s.sessionId(), s);
+        return st;
     }
 
     private Reply saveAndReply(Command c, Session s, String body) {

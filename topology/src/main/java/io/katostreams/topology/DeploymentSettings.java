@@ -29,11 +29,15 @@ public final class DeploymentSettings {
             1L, 64L, "Stream threads of this instance.");
     public static final Setting<Long> COMMIT_INTERVAL_MS = Setting.integer("commit_interval_ms",
             "KATO_COMMIT_INTERVAL_MS", 100, 1L, 60000L, "Commit (transaction) interval of the topology.");
+    public static final Setting<Long> PRODUCER_LINGER_MS = Setting.integer("producer_linger_ms",
+            "KATO_PRODUCER_LINGER_MS", 0, 0L, 1000L, "linger.ms of the topology's producer: 0 sends replies and "
+                    + "predictions at once (lowest REST latency); a few ms batches more records per request, "
+                    + "which raises ingest throughput and lowers broker load (docs/benchmarks.md).");
 
     public static final Setting<Long> METRICS_PORT = Setting.integer("metrics_port", "KATO_METRICS_PORT", -1, -1L,
             65535L, "Port of the topology's Prometheus endpoint (/metrics); 0 = any free port, -1 = off "
                     + "(./ops/kato up uses 9464 unless set).");
 
     public static final List<Setting<?>> ALL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PARTITIONS,
-            REPLICATION_FACTOR, PROCESSING_GUARANTEE, STANDBY_REPLICAS, STREAM_THREADS, COMMIT_INTERVAL_MS, METRICS_PORT);
+            REPLICATION_FACTOR, PROCESSING_GUARANTEE, STANDBY_REPLICAS, STREAM_THREADS, COMMIT_INTERVAL_MS, PRODUCER_LINGER_MS, METRICS_PORT);
 }

@@ -61,7 +61,10 @@ public final class KatoStreamsApp implements AutoCloseable {
         p.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), (int) Math.max(10_000L, commitInterval + 10_000L));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, read(DeploymentSettings.REPLICATION_FACTOR, env).intValue());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        p.put(StreamsConfig.producerPrefix("linger.ms"), 0);
+        // Commands and observations are independent inputs (no join): a task processes whichever has
+        // records instead of waiting, per poll, for the other partition (which also costs CPU per record).
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        p.put(StreamsConfig.producerPrefix("linger.ms"), read(DeploymentSettings.PRODUCER_LINGER_MS, env).intValue());
         return p;
     }
 

@@ -36,7 +36,7 @@ import java.util.concurrent.ExecutionException;
  *
  * <pre>
  *   java -cp ops/target/kato-ops.jar io.katostreams.ops.bench.IngestBenchmark \
- *        [observations=200000] [guarantee=exactly_once_v2|at_least_once] [predictions=off|on] [patterns=1000]
+ *        [observations=200000] [warmup=200000] [guarantee=exactly_once_v2|at_least_once] [predictions=off|on] [patterns=1000] [linger=0] [commit=100]
  * </pre>
  * Sessions auto-learn every 5 events (CLEAR), so the STM stays short as in a training stream;
  * with predictions on, each node first learns {@code patterns} patterns of the spec 04 §16 workload.
@@ -53,6 +53,7 @@ public final class IngestBenchmark {
         String guarantee = a.getOrDefault("guarantee", "exactly_once_v2");
         boolean predictions = "on".equals(a.getOrDefault("predictions", "off"));
         int patterns = Integer.parseInt(a.getOrDefault("patterns", "1000"));
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "200000"));
         int nodes = 2;
         int sessionsPerNode = 50;
 
@@ -62,6 +63,8 @@ public final class IngestBenchmark {
             env.put("KATO_STATE_DIR", Files.createTempDirectory("kato-bench").toString());
             env.put("KATO_PARTITIONS", "2");
             env.put("KATO_PROCESSING_GUARANTEE", guarantee);
+            env.put("KATO_PRODUCER_LINGER_MS", a.getOrDefault("linger", "0"));
+            env.put("KATO_COMMIT_INTERVAL_MS", a.getOrDefault("commit", "100"));
             ServiceConfig config = ServiceConfig.fromEnvironment(env);
             ServiceConfig.Topics topics = config.topics();
             try (KatoStreamsApp app = new KatoStreamsApp(config, env).start();
@@ -90,28 +93,62 @@ public final class IngestBenchmark {
                 producer.flush();
                 awaitApplied(admin, topics, env.getOrDefault("KATO_APPLICATION_ID", "kato-streams"));
 
-                // pre-encode, so that the figure is the topology's, not the producer's
-                List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(observations);
-                for (int i = 0; i < observations; i++) {
-                    int n = i % nodes;
-                    int s = (i / nodes) % sessionsPerNode;
-                    records.add(record(topics, "bench-" + n, "bench-" + n + "-" + s, event(random)));
+                String applicationId = env.getOrDefault("KATO_APPLICATION_ID", "kato-streams");
+                if (warmup > 0) {
+                    // the same work first, untimed: the JIT compiles Kafka, Avro and KATO code for
+                    // tens of seconds and takes a core of this 2-core machine while it does
+                    Phase w = Phase.run(producer, admin, topics, applicationId, records(topics, warmup, nodes, sessionsPerNode, random));
+                    System.out.printf("warm-up: %d observations, %.0f observations/s%n", warmup, warmup / w.seconds());
                 }
-                long start = System.nanoTime();
-                for (ProducerRecord<byte[], byte[]> r : records) producer.send(r);
-                producer.flush();
-                double produced = (System.nanoTime() - start) / 1e9;
-                awaitApplied(admin, topics, env.getOrDefault("KATO_APPLICATION_ID", "kato-streams"));
-                double seconds = (System.nanoTime() - start) / 1e9;
+                Phase m = Phase.run(producer, admin, topics, applicationId, records(topics, observations, nodes, sessionsPerNode, random));
+                double seconds = m.seconds();
                 long sets = 0;
                 Map<TopicPartition, OffsetSpec> spec = new HashMap<>();
                 for (int p = 0; p < 2; p++) spec.put(new TopicPartition(topics.predictions(), p), OffsetSpec.latest());
                 for (ListOffsetsResult.ListOffsetsResultInfo i : admin.listOffsets(spec).all().get().values()) sets += i.offset();
+                System.out.println("CPU time per observation by thread group (µs), measured phase:");
+                long total = 0;
+                for (Map.Entry<String, Long> e : m.cpu().entrySet()) {
+                    total += e.getValue();
+                    if (e.getValue() > 0) System.out.printf("  %-28s %7.1f%n", e.getKey(), e.getValue() / 1e3 / observations);
+                }
+                System.out.printf("  %-28s %7.1f  (Java threads of this JVM: %.2f cores busy on average; JIT and GC not included)%n",
+                        "total", total / 1e3 / observations, total / 1e9 / seconds);
+                double produced = m.producedSeconds();
                 System.out.printf("guarantee=%s predictions=%s observations=%d: %.0f observations/s applied "
                                 + "(%.1f s; producing took %.1f s; %d prediction sets published)%n", guarantee,
                         predictions ? "on" : "off", observations, observations / seconds, seconds, produced, sets);
             }
         }
+    }
+
+    /** One timed phase: all records published, then awaited until the topology has committed them. */
+    private record Phase(double seconds, double producedSeconds, Map<String, Long> cpu) {
+        static Phase run(KafkaProducer<byte[], byte[]> producer, Admin admin, ServiceConfig.Topics topics,
+                         String applicationId, List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+            Map<String, Long> before = ThreadCpu.byGroup();
+            long start = System.nanoTime();
+            for (ProducerRecord<byte[], byte[]> r : records) producer.send(r);
+            producer.flush();
+            double produced = (System.nanoTime() - start) / 1e9;
+            awaitApplied(admin, topics, applicationId);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Long> cpu = new java.util.TreeMap<>();
+            ThreadCpu.byGroup().forEach((k, v) -> cpu.put(k, v - before.getOrDefault(k, 0L)));
+            return new Phase(seconds, produced, cpu);
+        }
+    }
+
+    /** Pre-encoded, so that the figure is the topology's, not the producer's. */
+    private static List<ProducerRecord<byte[], byte[]>> records(ServiceConfig.Topics topics, int count, int nodes,
+                                                                int sessionsPerNode, SplittableRandom random) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int n = i % nodes;
+            int s = (i / nodes) % sessionsPerNode;
+            records.add(record(topics, "bench-" + n, "bench-" + n + "-" + s, event(random)));
+        }
+        return records;
     }
 
     private static final String[] VOCABULARY = new String[1000];
