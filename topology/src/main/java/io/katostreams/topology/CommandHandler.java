@@ -48,6 +48,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -83,6 +87,9 @@ public final class CommandHandler {
         }
     };
     private static final int DECODED_SESSIONS = 10_000;
+    /** See {@link #expiries()}; null until first needed. */
+    private NavigableMap<Long, Set<String>> expiryIndex;
+    private Map<String, Long> expiryOf;
 
     public CommandHandler(ServiceConfig config, RecordStore<SessionState> sessions, RecordStore<KnowledgeRecord> knowledge) {
         this.config = config;
@@ -414,12 +421,10 @@ public final class CommandHandler {
     }
 
     private Reply countSessions(Command c, long ts) {
-        int[] n = {0};
-        sessions.forEachWithPrefix("", (k, v) -> {
-            if (v.getExpiresAt().toEpochMilli() >= ts) n[0]++;
-        });
+        int n = 0;
+        for (Set<String> ids : expiries().tailMap(ts, true).values()) n += ids.size();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("active_session_count", n[0]);
+        body.put("active_session_count", n);
         return reply(c, 200, PlainJson.write(body), null);
     }
 
@@ -474,10 +479,38 @@ public final class CommandHandler {
     /** Removes every session whose expiry has passed at stream time {@code now} (spec 02 §3.3). */
     public void expire(long now) {
         List<String> expired = new ArrayList<>();
-        sessions.forEachWithPrefix("", (k, v) -> {
-            if (v.getExpiresAt().toEpochMilli() < now) expired.add(k);
-        });
+        for (Set<String> ids : expiries().headMap(now, false).values()) expired.addAll(ids);
         for (String id : expired) remove(id);
+    }
+
+    /**
+     * The expiry of every stored session, as expires_at → session ids (both ordered): built from the
+     * store on first use, then kept in step by {@link #write} and {@link #remove}, so an expiry scan
+     * or a session count no longer decodes every stored session.
+     */
+    private NavigableMap<Long, Set<String>> expiries() {
+        if (expiryIndex == null) {
+            expiryIndex = new TreeMap<>();
+            expiryOf = new HashMap<>();
+            sessions.forEachWithPrefix("", (id, st) -> index(id, st.getExpiresAt().toEpochMilli()));
+        }
+        return expiryIndex;
+    }
+
+    private void index(String sessionId, long expiresAt) {
+        if (expiryIndex == null) return; // built from the store when first needed
+        unindex(sessionId);
+        expiryIndex.computeIfAbsent(expiresAt, t -> new TreeSet<>()).add(sessionId);
+        expiryOf.put(sessionId, expiresAt);
+    }
+
+    private void unindex(String sessionId) {
+        if (expiryIndex == null) return;
+        Long old = expiryOf.remove(sessionId);
+        if (old == null) return;
+        Set<String> ids = expiryIndex.get(old);
+        ids.remove(sessionId);
+        if (ids.isEmpty()) expiryIndex.remove(old);
     }
 
     // ---- helpers --------------------------------------------------------------------------------
@@ -576,6 +609,7 @@ public final class CommandHandler {
 
     private void remove(String sessionId) {
         decoded.remove(sessionId);
+        unindex(sessionId);
         sessions.delete(sessionId);
     }
 
@@ -592,6 +626,7 @@ public final class CommandHandler {
         SessionState st = SessionCodec.toRecord(s);
         sessions.put(s.sessionId(), st);
         decoded.put(s.sessionId(), s);
+        index(s.sessionId(), s.expiresAt());
         return st;
     }
 

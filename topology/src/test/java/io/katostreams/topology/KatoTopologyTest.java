@@ -297,6 +297,26 @@ class KatoTopologyTest {
     }
 
     @Test
+    void aSlidExpiryIsHonouredByLaterScansAndCounts() {
+        d.send("alice", null, new CreateSession("s-slid", "alice", "{}", 60L, null));
+        d.send("alice", null, new CreateSession("s-idle", "alice", "{}", 60L, null));
+        d.send("alice", null, new CreateSession("s-deleted", "alice", "{}", 60L, null));
+        d.now += 2_000;
+        assertEquals(3, Driver.body(d.send("alice", null, new CountSessions())).get("active_session_count").intValue());
+        d.now += 48_000;
+        d.send("alice", "s-slid", observe("x")); // expiry slides to now + 60 s
+        d.send("alice", "s-deleted", new DeleteSession());
+        d.sessionRecords();
+        d.now += 20_000; // past the others' expiry, not past the slid one's; the punctuator runs
+        d.send("alice", null, new CountSessions());
+        List<String> tombstones = d.sessionRecords().stream().filter(r -> r.value() == null)
+                .map(r -> new String(r.key(), StandardCharsets.UTF_8)).toList();
+        assertEquals(List.of("s-idle"), tombstones);
+        assertEquals(1, Driver.body(d.send("alice", null, new CountSessions())).get("active_session_count").intValue());
+        assertEquals(200, d.send("alice", "s-slid", new GetStm()).getStatus());
+    }
+
+    @Test
     void anExpiredSessionIsReportedByExists() {
         String s = "session-short";
         d.send("alice", null, new CreateSession(s, "alice", "{}", 60L, null));
