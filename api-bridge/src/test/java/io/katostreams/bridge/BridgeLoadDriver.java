@@ -1,5 +1,6 @@
 package io.katostreams.bridge;
 
+import io.katostreams.embedded.ThreadCpu;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * # or self-contained: embedded broker + topology + bridge in this JVM
  * java -cp ... io.katostreams.bridge.BridgeLoadDriver
  * options: --patterns 1000,10000  --clients 1,32  --seconds 10  --warmup 10
+ *          --topology-env KATO_PRODUCER_LINGER_MS=1  --bridge-env KATO_REPLY_TIMEOUT_MS=5000 (self-contained)
  * </pre>
  *
  * Patterns are learned through {@code observe-sequence} with {@code learn_at_end} (one call per
@@ -46,7 +48,8 @@ public final class BridgeLoadDriver {
         if (opts.containsKey("url")) {
             api = new Api(opts.get("url"));
         } else {
-            stack = KatoStack.start("load" + System.currentTimeMillis(), Map.of());
+            stack = KatoStack.start("load" + System.currentTimeMillis(), env(opts.getOrDefault("bridge-env", "")),
+                    env(opts.getOrDefault("topology-env", "")));
             api = stack.api;
         }
         try {
@@ -68,6 +71,8 @@ public final class BridgeLoadDriver {
                 }
             }
         } finally {
+            System.out.printf("%nCPU per request (µs, Java threads of this JVM; JIT and GC not included):%n");
+            CPU_LINES.forEach(line -> System.out.println("- " + line));
             if (stack != null) {
                 stack.close();
             }
@@ -115,7 +120,7 @@ public final class BridgeLoadDriver {
      * Latencies in µs of every timed request of all clients, the elapsed time, and the bridge's mean
      * command round trip (send to reply, i.e. Kafka + topology) over the run.
      */
-    private record Result(long[] micros, double seconds, double roundTripMs) {
+    private record Result(long[] micros, double seconds, double roundTripMs, Map<String, Long> cpuNanos) {
     }
 
     /** The bridge's round-trip summary from /prometheus: {sum seconds, count}. */
@@ -145,9 +150,11 @@ public final class BridgeLoadDriver {
         // a warm-up (JIT, connections), then the timed run
         run(api, sessions, 3, predictions);
         double[] before = roundTrips(api);
+        Map<String, Long> cpuBefore = ThreadCpu.byGroup();
         long start = System.nanoTime();
         List<long[]> perClient = run(api, sessions, seconds, predictions);
         double elapsed = (System.nanoTime() - start) / 1e9;
+        Map<String, Long> cpu = ThreadCpu.since(cpuBefore);
         double[] after = roundTrips(api);
         double roundTripMs = after[1] == before[1] ? 0 : (after[0] - before[0]) / (after[1] - before[1]) * 1000;
         for (String s : sessions) {
@@ -155,7 +162,7 @@ public final class BridgeLoadDriver {
         }
         long[] all = perClient.stream().flatMapToLong(Arrays::stream).toArray();
         Arrays.sort(all);
-        return new Result(all, elapsed, roundTripMs);
+        return new Result(all, elapsed, roundTripMs, cpu);
     }
 
     private static List<long[]> run(Api api, List<String> sessions, long seconds, boolean predictions) throws Exception {
@@ -200,6 +207,24 @@ public final class BridgeLoadDriver {
         double p99 = l.length == 0 ? 0 : l[Math.min(l.length - 1, (int) Math.ceil(l.length * 0.99) - 1)] / 1000.0;
         System.out.printf("| %,d | %d | %s | %.0f | %.1f | %.1f | %.1f |%n", patterns, clients, op, l.length / r.seconds(),
                 median, p99, r.roundTripMs());
+        if (l.length > 0) {
+            CPU_LINES.add(String.format("%,d patterns, %d clients, %s: %s", patterns, clients, op, cpuPerRequest(r.cpuNanos(), l.length)));
+        }
+    }
+
+    /**
+     * CPU µs per timed request by thread role, largest first. Meaningful in the self-contained mode
+     * only (everything runs in this JVM); against --url it shows the driver's own threads.
+     */
+    private static final List<String> CPU_LINES = new ArrayList<>();
+
+    private static String cpuPerRequest(Map<String, Long> nanos, int requests) {
+        long total = nanos.values().stream().mapToLong(Long::longValue).sum();
+        StringBuilder sb = new StringBuilder(String.format("total %.0f µs", total / 1000.0 / requests));
+        nanos.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .filter(e -> e.getValue() > 0)
+                .forEach(e -> sb.append(String.format("; %s %.0f", e.getKey(), e.getValue() / 1000.0 / requests)));
+        return sb.toString();
     }
 
     private static Map<String, String> options(String[] args) {
@@ -209,6 +234,17 @@ public final class BridgeLoadDriver {
                 throw new IllegalArgumentException("expected --option value, got " + args[i]);
             }
             m.put(args[i].substring(2), args[i + 1]);
+        }
+        return m;
+    }
+
+    /** {@code KEY=value,KEY2=value2}: settings for the self-contained bridge or topology. */
+    private static Map<String, String> env(String csv) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (String kv : csv.split(",")) {
+            if (!kv.isBlank()) {
+                m.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
         }
         return m;
     }

@@ -1,6 +1,7 @@
 package io.katostreams.ops.bench;
 
 import io.katostreams.embedded.EmbeddedKafka;
+import io.katostreams.embedded.ThreadCpu;
 import io.katostreams.schemas.ProcessorId;
 import io.katostreams.schemas.avro.Command;
 import io.katostreams.schemas.avro.CreateSession;
@@ -133,9 +134,7 @@ public final class IngestBenchmark {
             double produced = (System.nanoTime() - start) / 1e9;
             awaitApplied(admin, topics, applicationId);
             double seconds = (System.nanoTime() - start) / 1e9;
-            Map<String, Long> cpu = new java.util.TreeMap<>();
-            ThreadCpu.byGroup().forEach((k, v) -> cpu.put(k, v - before.getOrDefault(k, 0L)));
-            return new Phase(seconds, produced, cpu);
+            return new Phase(seconds, produced, ThreadCpu.since(before));
         }
     }
 

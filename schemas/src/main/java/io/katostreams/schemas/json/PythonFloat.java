@@ -30,24 +30,73 @@ public final class PythonFloat {
         if (d == 0.0) {
             return Double.doubleToRawLongBits(d) < 0 ? "-0.0" : "0.0";
         }
-        BigDecimal shortest = new BigDecimal(NumberOutput.toString(d, true)).stripTrailingZeros();
-        if (shortest.precision() == 2) {
-            // Java's algorithm prints at least two digits; Python prints one when one round-trips
-            // (only subnormals differ, e.g. 5e-324 vs Java's 4.9E-324).
-            BigDecimal one = shortest.round(new MathContext(1, RoundingMode.HALF_EVEN));
-            if (one.doubleValue() == d) {
-                shortest = one.stripTrailingZeros();
+        String java = NumberOutput.toString(Math.abs(d), true); // "123.45", "0.001" or "1.2345E-5"
+        // Decompose into significant digits (no leading or trailing zeros) and the decimal
+        // exponent e of d.ddd×10^e, without BigDecimal: this runs for every float of every reply.
+        StringBuilder digits = new StringBuilder(20);
+        int exponent;
+        int e = java.indexOf('E');
+        String mantissa = e < 0 ? java : java.substring(0, e);
+        int point = mantissa.indexOf('.');
+        int firstNonZero = -1;
+        for (int i = 0; i < mantissa.length(); i++) {
+            char ch = mantissa.charAt(i);
+            if (ch == '.') {
+                continue;
+            }
+            if (firstNonZero < 0 && ch != '0') {
+                firstNonZero = i;
+            }
+            if (firstNonZero >= 0) {
+                digits.append(ch);
             }
         }
-        String digits = shortest.unscaledValue().abs().toString();
-        int exponent = digits.length() - 1 - shortest.scale();
-        String sign = d < 0 ? "-" : "";
-        if (exponent >= -4 && exponent <= 15) {
-            String plain = shortest.abs().toPlainString();
-            return sign + (plain.indexOf('.') < 0 ? plain + ".0" : plain);
+        exponent = (firstNonZero < point ? point - firstNonZero - 1 : point - firstNonZero)
+                + (e < 0 ? 0 : Integer.parseInt(java.substring(e + 1)));
+        int end = digits.length();
+        while (end > 1 && digits.charAt(end - 1) == '0') {
+            end--;
         }
-        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        digits.setLength(end);
+        if (end == 2 && Math.abs(d) < Double.MIN_NORMAL) {
+            // Java's algorithm prints at least two digits; Python prints one when one round-trips,
+            // which for a two-digit result can only happen among subnormals (5e-324 vs 4.9E-324).
+            BigDecimal one = new BigDecimal(digits + "E" + (exponent - 1)).round(new MathContext(1, RoundingMode.HALF_EVEN));
+            if (one.doubleValue() == Math.abs(d)) {
+                digits.setLength(0);
+                digits.append(one.unscaledValue().toString().charAt(0));
+                exponent = one.precision() - 1 - one.scale();
+            }
+        }
+        StringBuilder out = new StringBuilder(26);
+        if (d < 0) {
+            out.append('-');
+        }
+        int n = digits.length();
+        if (exponent >= 0 && exponent <= 15) {
+            if (n <= exponent + 1) {
+                out.append(digits);
+                for (int i = n; i <= exponent; i++) {
+                    out.append('0');
+                }
+                out.append(".0");
+            } else {
+                out.append(digits, 0, exponent + 1).append('.').append(digits, exponent + 1, n);
+            }
+            return out.toString();
+        }
+        if (exponent < 0 && exponent >= -4) {
+            out.append("0.");
+            for (int i = -1; i > exponent; i--) {
+                out.append('0');
+            }
+            return out.append(digits).toString();
+        }
+        out.append(digits.charAt(0));
+        if (n > 1) {
+            out.append('.').append(digits, 1, n);
+        }
         int abs = Math.abs(exponent);
-        return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (abs < 10 ? "0" + abs : Integer.toString(abs));
+        return out.append('e').append(exponent < 0 ? '-' : '+').append(abs < 10 ? "0" : "").append(abs).toString();
     }
 }

@@ -118,6 +118,48 @@ class KatoJsonTest {
         assertEquals(expected, PythonFloat.repr(value));
     }
 
+    /**
+     * repr's string arithmetic against the plain BigDecimal formulation of the same rule, over
+     * doubles of every magnitude (random bit patterns) and short decimals (random d.dd×10^k).
+     */
+    @Test
+    void reprAgreesWithBigDecimalFormulation() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        for (int i = 0; i < 200_000; i++) {
+            double d = i % 2 == 0 ? Double.longBitsToDouble(random.nextLong())
+                    : random.nextInt(-99_999, 100_000) * Math.pow(10, random.nextInt(-30, 30));
+            if (Double.isFinite(d) && d != 0) {
+                assertEquals(bigDecimalRepr(d), PythonFloat.repr(d), () -> "bits " + Double.doubleToRawLongBits(d));
+            }
+        }
+        for (double d : new double[] {Double.MIN_VALUE, 2 * Double.MIN_VALUE, 3 * Double.MIN_VALUE, Double.MIN_NORMAL,
+            1e7, 9999999.999999998, 0.001, 0.0009999999999999998, 1e-4, 1e-5, 9.999999999999999e15}) {
+            assertEquals(bigDecimalRepr(d), PythonFloat.repr(d), () -> "value " + d);
+            assertEquals(d, Double.parseDouble(PythonFloat.repr(d)));
+        }
+    }
+
+    private static String bigDecimalRepr(double d) {
+        java.math.BigDecimal shortest = new java.math.BigDecimal(
+                com.fasterxml.jackson.core.io.NumberOutput.toString(d, true)).stripTrailingZeros();
+        if (shortest.precision() == 2) {
+            java.math.BigDecimal one = shortest.round(new java.math.MathContext(1, java.math.RoundingMode.HALF_EVEN));
+            if (one.doubleValue() == d) {
+                shortest = one.stripTrailingZeros();
+            }
+        }
+        String digits = shortest.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - shortest.scale();
+        String sign = d < 0 ? "-" : "";
+        if (exponent >= -4 && exponent <= 15) {
+            String plain = shortest.abs().toPlainString();
+            return sign + (plain.indexOf('.') < 0 ? plain + ".0" : plain);
+        }
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        int abs = Math.abs(exponent);
+        return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (abs < 10 ? "0" + abs : Integer.toString(abs));
+    }
+
     @Test
     void nonFiniteRepr() {
         assertEquals("nan", PythonFloat.repr(Double.NaN));
