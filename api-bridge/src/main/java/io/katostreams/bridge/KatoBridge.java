@@ -113,6 +113,8 @@ public final class KatoBridge implements AutoCloseable {
         c.http.prefer405over404 = true;         // a known path with a wrong method is 405 (spec 01 §0.4)
         c.http.maxRequestSize = config.maxBodyBytes();
         c.router.ignoreTrailingSlashes = true;
+        c.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(JettyErrors.URI_COMPLIANCE));
+        c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
         c.requestLogger.http(this::afterRequest);
 
         c.routes.before(this::beforeRequest);

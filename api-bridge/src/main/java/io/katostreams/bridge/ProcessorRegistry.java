@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.katostreams.schemas.ProcessorId;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The nodes this bridge has addressed, reported as the reference's per-node "processors" in
  * {@code /status} and {@code /metrics} (spec 01 §2.2). Informative only: the nodes live in the
- * topology, which has no processor cache to evict.
+ * topology. Bounded like the reference's processor cache (02 §6.4): at most
+ * {@link #MAX_PROCESSORS} entries, the least recently addressed dropped first, and an entry idle
+ * for {@link #EVICTION_TTL_SECONDS} dropped, so a bridge serving millions of nodes does not grow.
  */
 final class ProcessorRegistry {
 
@@ -23,7 +27,15 @@ final class ProcessorRegistry {
 
     private final Clock clock;
     private final String serviceName;
-    private final Map<String, Info> nodes = new ConcurrentSkipListMap<>();
+    /** Guarded by itself; access order, so the eldest entry is the least recently addressed. */
+    private final LinkedHashMap<String, Info> nodes = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Info> eldest) {
+            return size() > MAX_PROCESSORS;
+        }
+    };
 
     ProcessorRegistry(Clock clock, String serviceName) {
         this.clock = clock;
@@ -32,13 +44,25 @@ final class ProcessorRegistry {
 
     void touch(String nodeId) {
         long now = clock.millis();
-        nodes.merge(ProcessorId.of(nodeId, serviceName), new Info(nodeId, now, now),
-                (old, fresh) -> new Info(old.nodeId(), old.createdAtMs(), now));
+        String pid = ProcessorId.of(nodeId, serviceName);
+        synchronized (nodes) {
+            Info old = nodes.get(pid);
+            nodes.put(pid, old == null ? new Info(nodeId, now, now) : new Info(old.nodeId(), old.createdAtMs(), now));
+        }
+    }
+
+    /** The live entries by processor id, after dropping those idle for the eviction TTL. */
+    private SortedMap<String, Info> live(long now) {
+        synchronized (nodes) {
+            nodes.values().removeIf(i -> now - i.lastAccessedMs() >= EVICTION_TTL_SECONDS * 1000L);
+            return new TreeMap<>(nodes);
+        }
     }
 
     /** The {@code processors} object of /status. */
     ObjectNode toJson() {
         long now = clock.millis();
+        SortedMap<String, Info> nodes = live(now);
         ObjectNode o = Http.NODES.objectNode();
         o.put("total_processors", nodes.size());
         o.put("max_processors", MAX_PROCESSORS);

@@ -513,7 +513,7 @@ class RestContractTest {
     // ---- node-scoped utilities (§5) -------------------------------------------------------------
 
     @Test
-    void patternPerceptAndCognition() {
+    void patternPerceptAndCognition() throws Exception {
         String node = "pattern_" + NODES.incrementAndGet();
         String pid = node + "_kato";
         String id = api.createSession(node);
@@ -531,6 +531,10 @@ class RestContractTest {
         assertEquals(expected, api.get("/pattern/e9e43f2309079f2843665ab773996d99489306d6", "x-node-id", node).json());
         assertEquals(json("{\"pattern\":{\"status\":\"error\",\"message\":\"Pattern PTRN|0000 not found\"},\"node_id\":\"" + pid + "\"}"),
                 api.get("/pattern/PTRN%7C0000?node_id=" + node).json());
+        // the raw '|' that curl sends unencoded is accepted, as the reference's server does
+        String[] raw = rawRequest("GET /pattern/PTRN|e9e43f2309079f2843665ab773996d99489306d6?node_id=" + node + " HTTP/1.1");
+        assertEquals("200", raw[0], raw[2]);
+        assertEquals(expected, json(raw[2]));
         // another node does not see it; node selection by x-test-id / default
         assertEquals("error", api.get("/pattern/e9e43f2309079f2843665ab773996d99489306d6", "x-test-id", "abc").json()
                 .get("pattern").get("status").asText());
@@ -655,6 +659,48 @@ class RestContractTest {
             awaitOnlyThisRequestInFlight();
         } finally {
             ws.abort();
+        }
+    }
+
+    /**
+     * Requests that Jetty refuses before routing (malformed URI, URI too long) are answered in the
+     * E1 shape with a trace id, not with an HTML page.
+     */
+    @Test
+    void requestsRefusedBeforeRoutingAreAnsweredInJson() throws Exception {
+        for (String line : List.of("GET /sessions/%FF HTTP/1.1", "GET /sessions/a%00b HTTP/1.1",
+                "GET /sessions/" + "x".repeat(20_000) + " HTTP/1.1")) {
+            String[] r = rawRequest(line);
+            assertTrue(r[0].startsWith("4"), r[0] + " " + r[2]);
+            assertTrue(r[1].toLowerCase(java.util.Locale.ROOT).contains("content-type: application/json"), r[1]);
+            assertTrue(r[1].contains("X-Trace-ID: kato-"), r[1]);
+            assertTrue(json(r[2]).get("detail").isTextual(), r[2]);
+        }
+    }
+
+    /** {status, header block, body} of one request sent byte for byte (java.net.URI refuses some paths). */
+    private static String[] rawRequest(String requestLine) throws java.io.IOException {
+        java.net.URI base = java.net.URI.create(api.base);
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write((requestLine + "\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int headersEnd = response.indexOf("\r\n\r\n");
+            String head = response.substring(0, headersEnd);
+            String body = response.substring(headersEnd + 4);
+            if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; ; ) {
+                    int eol = body.indexOf("\r\n", i);
+                    int size = Integer.parseInt(body.substring(i, eol).trim(), 16);
+                    if (size == 0) break;
+                    sb.append(body, eol + 2, eol + 2 + size);
+                    i = eol + 2 + size + 2;
+                }
+                body = sb.toString();
+            }
+            return new String[] {head.split(" ")[1], head, body};
         }
     }
 

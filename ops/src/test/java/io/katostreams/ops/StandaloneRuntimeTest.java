@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -128,10 +131,56 @@ class StandaloneRuntimeTest {
         return call(env, "GET", "/sessions/" + s + "/predictions", null);
     }
 
+    /** {@code /ws/events}: the snapshot on connect, then a session's creation, then ping → pong. */
+    private void assertWebSocketEvents(Map<String, String> env) throws Exception {
+        LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://localhost:" + env.get("KATO_PORT") + "/ws/events"),
+                new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            messages.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                }).get(30, TimeUnit.SECONDS);
+        try {
+            assertEquals("state.snapshot", JSON.readTree(next(messages)).get("event_type").asText());
+            String id = session(env, "ws-check");
+            JsonNode created = JSON.readTree(next(messages));
+            assertEquals("session.created", created.get("event_type").asText());
+            assertEquals(id, created.get("data").get("session_id").asText());
+            ws.sendText("ping", true).get(10, TimeUnit.SECONDS);
+            assertEquals("pong", next(messages));
+        } finally {
+            ws.abort();
+        }
+    }
+
+    private static String next(LinkedBlockingQueue<String> messages) throws InterruptedException {
+        String m = messages.poll(30, TimeUnit.SECONDS);
+        if (m == null) throw new AssertionError("no WebSocket message within 30 s");
+        return m;
+    }
+
     @Test
     void trainStopStartExportImportAndTheServiceNameGuard() throws Exception {
         Map<String, String> env = env();
         Kato first = new Kato(env, "up").awaitReady();
+        // The shipped classpath mixes the bridge's Jetty with Kafka Connect's: both web servers
+        // must work on it (a 12.0/12.1 mix once broke the WebSocket upgrade with a 500).
+        assertWebSocketEvents(env);
+        String connectLine = first.lines.stream().filter(l -> l.trim().startsWith("Connect ")).findFirst().orElseThrow();
+        String connectUrl = connectLine.substring(connectLine.indexOf("http://"), connectLine.indexOf('/', connectLine.indexOf("http://") + 7) + 1);
+        HttpResponse<String> connectors = http.send(HttpRequest.newBuilder(URI.create(connectUrl + "connectors")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, connectors.statusCode(), connectors.body());
+        assertTrue(connectors.body().startsWith("["), connectors.body());
         String s = session(env, "alice");
         for (String x : List.of("w", "x", "y", "z")) call(env, "POST", "/sessions/" + s + "/observe", "{\"strings\":[\"" + x + "\"]}");
         assertEquals("PTRN|", call(env, "POST", "/sessions/" + s + "/learn", null).get("pattern_name").textValue().substring(0, 5));

@@ -116,14 +116,20 @@ public final class CommandHandler {
             // A bug, never bad input (that is answered with 4xx above): answer like the reference's E4.
             reply = reply(c, 500, "Internal Server Error", null);
         }
-        if (reply != null && reply.getBodyJson().length() > config.maxRecordBytes() - 64 * 1024) {
-            // A reply too large to write must not stall the task; the request is answered instead.
-            reply = reply(c, 413, detail("the response (" + reply.getBodyJson().length() + " characters) exceeds "
-                    + "KATO_MAX_RECORD_BYTES (" + config.maxRecordBytes() + " bytes); ask for less (max_predictions) "
-                    + "or learn / clear the STM"), null);
-        }
         if (reply != null && c.getReplyTo() != null) out.add(new Output(Output.Kind.REPLY, c.getReplyTo(), reply));
         return out;
+    }
+
+    /**
+     * The answer to a request whose reply encodes to {@code bytes}, more than a record may hold: a
+     * reply too large to write must not stall the task (the producer would fail it, and the same
+     * command would fail again after every restart), so the request is answered 413 instead. The
+     * state changes the request made stand, as they would with the full reply.
+     */
+    public static Reply tooLarge(Reply original, int bytes, int maxRecordBytes) {
+        return Reply.newBuilder(original).setStatus(413).setBodyJson(detail("the response (" + bytes + " bytes) exceeds "
+                + "KATO_MAX_RECORD_BYTES (" + maxRecordBytes + " bytes); ask for less (max_predictions) "
+                + "or learn / clear the STM")).build();
     }
 
     /**
@@ -139,12 +145,30 @@ public final class CommandHandler {
                 + "): learn or clear its STM first";
     }
 
-    /** An upper estimate of what an observation adds to a session record. */
+    /**
+     * An upper estimate of what an observation adds to a session record. {@link #growthRefused}
+     * doubles it: a string learned later is also the key and the name of its symbol record.
+     */
     static long inputBytes(io.katostreams.schemas.avro.Observation o) {
-        long n = 64 + o.getMetadataJson().length();
-        for (String x : o.getStrings()) n += 8 + 4L * x.length();
+        long n = 64 + 4L * o.getMetadataJson().length();
+        for (String x : o.getStrings()) n += 16 + utf8Length(x);
         for (List<Double> v : o.getVectors()) n += 8 + 16L * v.size();
         for (Map.Entry<String, Double> e : o.getEmotives().entrySet()) n += 16 + 4L * e.getKey().length();
+        return n;
+    }
+
+    /** The length of {@code s} in UTF-8 (a lone surrogate counts 3 bytes, as Avro writes it). */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x80) n++;
+            else if (ch < 0x800) n += 2;
+            else if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else n += 3;
+        }
         return n;
     }
 

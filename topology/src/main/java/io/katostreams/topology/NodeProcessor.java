@@ -153,6 +153,10 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 case REPLY:
                     sink = "replies";
                     value = KatoSerdes.replies().serializer().serialize(topics.replies(), (io.katostreams.schemas.avro.Reply) o.value());
+                    if (value.length > config.maxRecordBytes()) {
+                        value = KatoSerdes.replies().serializer().serialize(topics.replies(), CommandHandler.tooLarge(
+                                (io.katostreams.schemas.avro.Reply) o.value(), value.length, config.maxRecordBytes()));
+                    }
                     break;
                 case PREDICTIONS:
                     sink = "predictions";

@@ -502,4 +502,13 @@ class KatoTopologyTest {
         assertEquals(0, Driver.body(d.send("alice", s, new GetStm())).get("length").intValue());
         assertEquals(2, Driver.body(d.send("alice", s, observe("b"))).get("time").intValue());
     }
+
+    /** The growth guard counts strings by their UTF-8 size, the size they take in a record. */
+    @Test
+    void utf8LengthIsTheEncodedSize() {
+        for (String x : List.of("", "plain", "é", "日本語", "😀", "a😀é日", "\u0000\u007f\u0080\u07ff\u0800\uffff")) {
+            assertEquals(x.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, CommandHandler.utf8Length(x), x);
+        }
+        assertEquals(3, CommandHandler.utf8Length("\ud800"), "a lone surrogate: an upper bound");
+    }
 }

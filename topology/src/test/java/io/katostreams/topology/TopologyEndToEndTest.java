@@ -272,6 +272,38 @@ class TopologyEndToEndTest {
         }
     }
 
+    /**
+     * A reply is limited by its encoded size, not its length in characters: predictions over a
+     * symbol of 100,000 CJK characters (300 KB in UTF-8, repeated in matches, present and sequence
+     * of two predictions) are ~600,000 characters but ~1.8 MB, over a 1 MiB limit.
+     */
+    @Test
+    void aReplyLargerInBytesThanTheRecordLimitIsAnswered413AndNothingStalls() throws Exception {
+        Map<String, String> env = env("p5.", "kato-p5", Files.createTempDirectory("kato-p5"));
+        env.put("KATO_MAX_RECORD_BYTES", Integer.toString(1024 * 1024));
+        try (KatoStreamsApp app = app(env);
+             KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers(), ServiceConfig.fromEnvironment(env).topics())) {
+            client.send("cjk", null, new CreateSession("s-cjk", "cjk", "{}", null, null));
+            String big = "日".repeat(100_000);
+            for (String next : List.of("x", "y")) {
+                assertEquals(200, client.send("cjk", "s-cjk", observe(big)).getStatus());
+                assertEquals(200, client.send("cjk", "s-cjk", observe(next)).getStatus());
+                assertEquals(200, client.send("cjk", "s-cjk", new Learn()).getStatus());
+            }
+            assertEquals(200, client.send("cjk", "s-cjk", observe(big)).getStatus());
+            assertEquals(200, client.send("cjk", "s-cjk", observe("x")).getStatus());
+            io.katostreams.schemas.avro.Reply predictions = client.send("cjk", "s-cjk", new GetPredictions());
+            assertEquals(413, predictions.getStatus(), predictions.getBodyJson());
+            assertTrue(predictions.getBodyJson().contains("KATO_MAX_RECORD_BYTES"), predictions.getBodyJson());
+            // the task goes on: the same node and session still answer
+            assertEquals(200, client.send("cjk", "s-cjk", new io.katostreams.schemas.avro.ClearStm()).getStatus());
+            assertEquals(200, client.send("cjk", "s-cjk", observe("p")).getStatus());
+            assertEquals(200, client.send("cjk", "s-cjk", observe("q")).getStatus());
+            JsonNode after = Driver.body(client.send("cjk", "s-cjk", new GetPredictions()));
+            assertEquals(0, after.get("count").intValue(), "nothing learned matches [p] [q]");
+        }
+    }
+
     /** Two sessions per node, so that patterns of one node are learned by both (frequencies add up). */
     private static String node(int i) {
         return "node-" + (i % 4);
