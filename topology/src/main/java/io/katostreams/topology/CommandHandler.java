@@ -112,6 +112,10 @@ public final class CommandHandler {
         Reply reply;
         try {
             reply = dispatch(c, op, timestamp, out);
+        } catch (StoreBackedKnowledgeBase.PatternTooLarge e) {
+            // thrown before the learn changed anything; the session is not saved either
+            out.clear();
+            reply = reply(c, 413, detail(e.getMessage()), null);
         } catch (RuntimeException e) {
             // A bug, never bad input (that is answered with 4xx above): answer like the reference's E4.
             reply = reply(c, 500, "Internal Server Error", null);
@@ -660,7 +664,7 @@ public final class CommandHandler {
     }
 
     private StoreBackedKnowledgeBase node(String nodeId) {
-        return nodes.computeIfAbsent(pid(nodeId), p -> new StoreBackedKnowledgeBase(p, nodeId, knowledge));
+        return nodes.computeIfAbsent(pid(nodeId), p -> new StoreBackedKnowledgeBase(p, nodeId, knowledge, config.maxRecordBytes()));
     }
 
     private String pid(String nodeId) {

@@ -135,8 +135,13 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 .orElse("record-" + record.timestamp());
         try {
             emit(handler.handleObservation(r, record.timestamp(), recordId), record);
-        } catch (CommandHandler.Rejected e) {
+        } catch (CommandHandler.Rejected | StoreBackedKnowledgeBase.PatternTooLarge e) {
             deadLetter(record, e.getMessage(), null);
+        } catch (RuntimeException e) {
+            // A defect, not bad input; still, failing the task would fail it again on this record
+            // after every restart and stall the partition. Nothing of it was saved.
+            LOG.error("observation at {} failed; sent to the dead-letter topic", recordId, e);
+            deadLetter(record, "internal error: " + reason(e), e);
         }
     }
 

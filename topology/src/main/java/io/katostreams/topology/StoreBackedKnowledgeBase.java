@@ -34,12 +34,29 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
     private final String processorId;
     private final String nodeId;
     private final RecordStore<KnowledgeRecord> store;
+    /** Largest pattern record a learn may leave behind (KATO_MAX_RECORD_BYTES less headroom). */
+    private final long maxPatternBytes;
     private final InMemoryKnowledgeBase memory = new InMemoryKnowledgeBase();
 
-    public StoreBackedKnowledgeBase(String processorId, String nodeId, RecordStore<KnowledgeRecord> store) {
+    /**
+     * A learn that would make the pattern's record larger than a Kafka record may be: refused
+     * before anything changes. A pattern's metadata is the union of every value ever learned with
+     * it, so a pattern learned often with distinct metadata (timestamps, ids) grows without bound;
+     * the reference fails such a learn too, at MongoDB's 16 MB document limit.
+     */
+    public static final class PatternTooLarge extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PatternTooLarge(String message) {
+            super(message);
+        }
+    }
+
+    public StoreBackedKnowledgeBase(String processorId, String nodeId, RecordStore<KnowledgeRecord> store, int maxRecordBytes) {
         this.processorId = processorId;
         this.nodeId = nodeId;
         this.store = store;
+        this.maxPatternBytes = maxRecordBytes - 64L * 1024;
         load();
     }
 
@@ -92,6 +109,12 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
 
     @Override
     public LearnApplied learn(LearnRequest request) {
+        long after = patternBytesAfter(request);
+        if (after > maxPatternBytes) {
+            throw new PatternTooLarge("learning would make pattern PTRN|" + request.name() + " of node " + nodeId
+                    + " about " + after + " bytes, over KATO_MAX_RECORD_BYTES less 64 KiB (" + maxPatternBytes
+                    + " bytes): its metadata holds every distinct value ever learned with it; nothing was learned");
+        }
         LearnApplied applied = memory.learn(request);
         write(KnowledgeCodec.pattern(processorId, nodeId, applied.pattern()));
         for (SymbolStats s : applied.symbols()) write(KnowledgeCodec.symbol(processorId, nodeId, s));
@@ -155,6 +178,28 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
     @Override
     public void forEachVector(Consumer<StoredVector> action) {
         memory.forEachVector(action);
+    }
+
+    /** An upper estimate of the pattern record's encoded size after {@code r} is learned. */
+    private long patternBytesAfter(LearnRequest r) {
+        int stored = store.storedSize(KnowledgeKeys.pattern(processorId, r.name()));
+        long n;
+        if (stored > 0) {
+            n = stored;
+        } else {
+            n = 256 + r.name().length();
+            for (List<String> event : r.events()) {
+                for (String symbol : event) n += 8 + CommandHandler.utf8Length(symbol);
+            }
+        }
+        for (Map.Entry<String, List<String>> e : r.metadataTexts().entrySet()) {
+            n += 8 + CommandHandler.utf8Length(e.getKey());
+            for (String text : e.getValue()) n += 8 + CommandHandler.utf8Length(text);
+        }
+        if (r.emotiveSnapshot() != null) {
+            for (String key : r.emotiveSnapshot().keySet()) n += 40 + 6 * (long) key.length(); // JSON, escaped
+        }
+        return n;
     }
 
     private void write(KnowledgeRecord r) {

@@ -9,6 +9,7 @@ import io.katostreams.engine.Predictor;
 import io.katostreams.engine.Session;
 import io.katostreams.engine.SessionConfig;
 import io.katostreams.schemas.avro.ClearAll;
+import io.katostreams.schemas.avro.ClearStm;
 import io.katostreams.schemas.avro.CountSessions;
 import io.katostreams.schemas.avro.CreateSession;
 import io.katostreams.schemas.avro.DeadLetter;
@@ -364,6 +365,51 @@ class KatoTopologyTest {
         assertEquals("kato.commands", dls.get(4).getTopic());
         // the stream thread is alive: a valid command is still answered
         assertEquals(200, d.send("alice", null, new CreateSession("s-after", "alice", "{}", null, null)).getStatus());
+    }
+
+    /**
+     * A pattern's metadata unions every value ever learned with it. A learn that would push its
+     * record past KATO_MAX_RECORD_BYTES is refused (413; dead letter from kato.observations) and
+     * changes nothing, instead of failing the producer and, after every restart, the task.
+     */
+    @Test
+    void aLearnThatWouldOutgrowARecordIsRefusedAndChangesNothing() {
+        try (Driver x = new Driver(ServiceConfig.fromEnvironment(Map.of("KATO_MAX_RECORD_BYTES", "1048576")))) {
+            x.send("meta", null, new CreateSession("s-meta", "meta", "{}", null, null));
+            String value = "v".repeat(100_000);
+            int learned = 0;
+            Reply refused = null;
+            for (int i = 0; i < 20 && refused == null; i++) {
+                x.send("meta", "s-meta", new Observe(new Observation(List.of("a"), List.of(), Map.of(), "{\"k\":\"" + value + i + "\"}", null)));
+                x.send("meta", "s-meta", observe("b"));
+                Reply r = x.send("meta", "s-meta", new Learn());
+                if (r.getStatus() == 200) learned++;
+                else refused = r;
+            }
+            assertEquals(413, refused.getStatus(), refused.getBodyJson());
+            assertTrue(Driver.body(refused).get("detail").textValue().contains("nothing was learned"), refused.getBodyJson());
+            assertTrue(learned >= 5 && learned <= 9, "about 9 values of 100 KB fit in 1 MiB less 64 KiB: " + learned);
+            String name = "PTRN|" + io.katostreams.engine.PatternName.of(List.of(List.of("a"), List.of("b")));
+            JsonNode pattern = Driver.body(x.send("meta", null, new GetPattern(name))).get("pattern").get("pattern");
+            assertEquals(learned, pattern.get("frequency").intValue(), "the refused learn changed nothing");
+            assertEquals(learned, pattern.get("metadata").get("k").size());
+            assertEquals(2, Driver.body(x.send("meta", "s-meta", new GetStm())).get("length").intValue(), "STM kept");
+            // without new metadata values the pattern no longer grows: it is learned again
+            x.send("meta", "s-meta", new ClearStm());
+            x.send("meta", "s-meta", observe("a"));
+            x.send("meta", "s-meta", observe("b"));
+            assertEquals(200, x.send("meta", "s-meta", new Learn()).getStatus());
+            // the same refusal for an auto-learn from kato.observations: a dead letter, the task goes on
+            assertEquals(200, x.send("meta", "s-meta", new UpdateConfig("{\"max_pattern_length\":2}")).getStatus());
+            byte[] key = "meta".getBytes(StandardCharsets.UTF_8);
+            x.observations.pipeInput(key, ("{\"session_id\":\"s-meta\",\"strings\":[\"a\"],\"metadata\":{\"k\":\"" + value
+                    + "x\"}}").getBytes(StandardCharsets.UTF_8), x.now);
+            x.observations.pipeInput(key, "{\"session_id\":\"s-meta\",\"strings\":[\"b\"]}".getBytes(StandardCharsets.UTF_8), x.now);
+            DeadLetter dl = KatoSerdes.deadLetters().decode(x.deadLetters.readValue());
+            assertTrue(dl.getReason().contains("KATO_MAX_RECORD_BYTES"), dl.getReason());
+            assertTrue(x.deadLetters.isEmpty());
+            assertEquals(200, x.send("meta", "s-meta", observe("c")).getStatus());
+        }
     }
 
     @Test
