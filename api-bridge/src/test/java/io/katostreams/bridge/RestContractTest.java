@@ -678,6 +678,35 @@ class RestContractTest {
         }
     }
 
+    /**
+     * A client that asks for large replies and does not read them must not hold up anyone else
+     * (the reply reader completes the waiting requests; their responses must not block it).
+     */
+    @Test
+    void aClientThatDoesNotReadItsReplyDelaysNobodyElse() throws Exception {
+        String node = freshNode("slow");
+        String big = api.createSession(node);
+        assertEquals(200, api.observe(big, "x".repeat(450_000)).status());
+        String other = api.createSession(node);
+        try (java.net.Socket slow = new java.net.Socket()) {
+            slow.setReceiveBufferSize(1024);
+            java.net.URI base = java.net.URI.create(api.base);
+            slow.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
+            for (int i = 0; i < 3; i++) { // pipelined: replies that cannot all be written
+                slow.getOutputStream().write(("GET /sessions/" + big + "/stm HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+            slow.getOutputStream().flush();
+            java.util.concurrent.CompletableFuture<Void> others = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 5; i++) {
+                    assertEquals(200, api.observe(other, "o" + i).status());
+                }
+            });
+            others.get(15, java.util.concurrent.TimeUnit.SECONDS); // Jetty would give up on a blocked write only after 30 s
+            assertEquals(5, api.get("/sessions/" + other + "/stm").json().get("length").intValue());
+        }
+    }
+
     /** {status, header block, body} of one request sent byte for byte (java.net.URI refuses some paths). */
     private static String[] rawRequest(String requestLine) throws java.io.IOException {
         java.net.URI base = java.net.URI.create(api.base);
