@@ -157,6 +157,10 @@ public final class Setting<T> {
         if (json instanceof Double || json instanceof Float || json instanceof BigDecimal) {
             double d = ((Number) json).doubleValue();
             if (Double.isFinite(d) && d == Math.rint(d) && Math.abs(d) < 9.0e18) return (long) d;
+            if (Double.isFinite(d) && d == Math.rint(d)) {
+                // integral, but beyond what is stored (a 64-bit integer)
+                throw error("int_parsing", "Input should be a valid integer, unable to parse", json, loc);
+            }
             throw error("int_from_float", "Input should be a valid integer, got a number with a fractional part", json, loc);
         }
         throw error("int_type", "Input should be a valid integer", json, loc);

@@ -75,6 +75,9 @@ class SessionConfigTest {
         InvalidInputException frac = assertThrows(InvalidInputException.class,
                 () -> SessionConfig.EMPTY.update(Map.of("max_pattern_length", 2.5), BODY));
         assertEquals("int_from_float", frac.errors().get(0).type());
+        InvalidInputException huge = assertThrows(InvalidInputException.class,
+                () -> SessionConfig.EMPTY.update(Map.of("max_pattern_length", 1e20), BODY));
+        assertEquals("int_parsing", huge.errors().get(0).type(), "integral, just too large: not 'a fractional part'");
         InvalidInputException text = assertThrows(InvalidInputException.class,
                 () -> SessionConfig.EMPTY.update(Map.of("max_predictions", "5"), BODY));
         assertEquals("int_type", text.errors().get(0).type());
