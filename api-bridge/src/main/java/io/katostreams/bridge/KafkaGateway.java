@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Commands</b> go to {@code kato.commands} keyed by the node's canonical key
  * ({@link ProcessorId#sanitizeNode}), so the record lands directly in the partition whose task owns
  * the node (a raw key would work too, but the topology would have to re-key it, costing a second
- * round trip through Kafka). The record timestamp is this bridge's clock when sending: it is the time
- * of the operation for the topology (created_at, expires_at, …). The producer is idempotent with
+ * round trip through Kafka). The record timestamp is this bridge's clock when sending; the topology
+ * creates kato.commands with LogAppendTime by default (KATO_INPUT_TIMESTAMPS), and then the broker's
+ * append time is the time of the operation (created_at, expires_at, …). The producer is idempotent with
  * {@code acks=all} and no linger: one request is one record, sent at once, never duplicated by a
  * retry, and the commands of one client reach a partition in the order that client sent them.
  *

@@ -461,19 +461,31 @@ public final class CommandHandler {
     /**
      * An observation from an external producer. The session it names is created with the service
      * defaults when unknown (or expired); without a session id the node's default session
-     * {@code session-<sha1("default:"+node_id)[0..32]>-0} is used.
+     * {@code session-<sha1("default:"+canonical node id)[0..32]>-0} is used.
+     *
+     * <p>A session id of the form the REST API mints ({@code session-<32 hex>-<digits>}) is never
+     * created here, except the node's own default session: such an id that this task does not hold
+     * is expired, deleted, or another node's, held by another partition's task, which cannot be
+     * asked. Creating it here would make a second session under the same id and let a producer
+     * keyed by one node take over a REST client's session of another.
      *
      * @param recordId the record's identity (topic-partition-offset), the seed of generated ids
      * @return the records to publish; the reason string of a rejection is in {@link Rejected}
      */
     public List<Output> handleObservation(ObservationRecord r, long ts, String recordId) {
         List<Output> out = new ArrayList<>();
-        String sessionId = r.getSessionId() != null && !r.getSessionId().isEmpty() ? r.getSessionId()
-                : "session-" + hex32("default:" + r.getNodeId()) + "-0";
+        String node = ProcessorId.sanitizeNode(r.getNodeId());
+        String defaultSession = "session-" + hex32("default:" + node) + "-0";
+        String sessionId = r.getSessionId() != null && !r.getSessionId().isEmpty() ? r.getSessionId() : defaultSession;
         Session s = sessionFor(sessionId, ts);
         if (s == null) {
+            if (MINTED_SESSION_ID.matcher(sessionId).matches() && !sessionId.equals(defaultSession)) {
+                throw new Rejected("session_id: session " + sessionId + " not found for node '" + r.getNodeId() + "' (expired, "
+                        + "deleted, or another node's); ids of the REST API's form are not created from observations: "
+                        + "create the session with POST /sessions, or name a session id of your own");
+            }
             s = Session.create(sessionId, r.getNodeId(), Map.of(), config.sessionTtlSeconds(), SessionConfig.EMPTY, ts);
-        } else if (!s.nodeId().equals(r.getNodeId())) {
+        } else if (!ProcessorId.sanitizeNode(s.nodeId()).equals(node)) {
             throw new Rejected("session " + sessionId + " belongs to node '" + s.nodeId() + "', not '" + r.getNodeId() + "'");
         }
         s.access(ts, config.sessionAutoExtend());
@@ -492,6 +504,9 @@ public final class CommandHandler {
         save(result.session());
         return out;
     }
+
+    /** Session ids as the REST bridge mints them (spec 02 §3.1), and as default sessions are named. */
+    private static final java.util.regex.Pattern MINTED_SESSION_ID = java.util.regex.Pattern.compile("session-[0-9a-f]{32}-[0-9]+");
 
     /** An input that is valid JSON/Avro but cannot be applied; it goes to the dead-letter topic. */
     public static final class Rejected extends RuntimeException {

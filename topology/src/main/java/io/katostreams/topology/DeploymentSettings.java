@@ -34,10 +34,16 @@ public final class DeploymentSettings {
                     + "predictions at once (lowest REST latency); a few ms batches more records per request, "
                     + "which raises ingest throughput and lowers broker load (docs/benchmarks.md).");
 
+    public static final Setting<String> INPUT_TIMESTAMPS = Setting.text("input_timestamps", "KATO_INPUT_TIMESTAMPS",
+            "broker", Set.of("broker", "producer"), "Whose clock times kato.commands and kato.observations records, set "
+                    + "when the topology creates them: broker (LogAppendTime) or producer (CreateTime). Every time KATO "
+                    + "records and session expiry (stream time) follow these timestamps, so with 'producer' one record "
+                    + "stamped an hour ahead expires the sessions of its partition; use it only to replay event-time data.");
+
     public static final Setting<Long> METRICS_PORT = Setting.integer("metrics_port", "KATO_METRICS_PORT", -1, -1L,
             65535L, "Port of the topology's Prometheus endpoint (/metrics); 0 = any free port, -1 = off "
                     + "(./ops/kato up uses 9464 unless set).");
 
     public static final List<Setting<?>> ALL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PARTITIONS,
-            REPLICATION_FACTOR, PROCESSING_GUARANTEE, STANDBY_REPLICAS, STREAM_THREADS, COMMIT_INTERVAL_MS, PRODUCER_LINGER_MS, METRICS_PORT);
+            REPLICATION_FACTOR, PROCESSING_GUARANTEE, STANDBY_REPLICAS, STREAM_THREADS, COMMIT_INTERVAL_MS, PRODUCER_LINGER_MS, INPUT_TIMESTAMPS, METRICS_PORT);
 }

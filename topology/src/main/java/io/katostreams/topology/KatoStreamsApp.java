@@ -27,6 +27,7 @@ public final class KatoStreamsApp implements AutoCloseable {
     private final Properties streamsProperties;
     private final int partitions;
     private final short replication;
+    private final boolean brokerTimestamps;
     private final String redisUrl;
     private final String applicationId;
     private final int metricsPort;
@@ -40,6 +41,7 @@ public final class KatoStreamsApp implements AutoCloseable {
         this.streamsProperties = streamsProperties(env);
         this.partitions = read(DeploymentSettings.PARTITIONS, env).intValue();
         this.replication = read(DeploymentSettings.REPLICATION_FACTOR, env).shortValue();
+        this.brokerTimestamps = read(DeploymentSettings.INPUT_TIMESTAMPS, env).equals("broker");
         this.redisUrl = env.get("REDIS_URL");
         this.applicationId = read(DeploymentSettings.APPLICATION_ID, env);
         this.metricsPort = read(DeploymentSettings.METRICS_PORT, env).intValue();
@@ -78,7 +80,7 @@ public final class KatoStreamsApp implements AutoCloseable {
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         try (Admin a = Admin.create(admin)) {
-            TopicProvisioner.ensureTopics(a, config.topics(), partitions, replication, config.maxRecordBytes());
+            TopicProvisioner.ensureTopics(a, config.topics(), partitions, replication, config.maxRecordBytes(), brokerTimestamps);
         }
         Properties props = new Properties();
         props.putAll(streamsProperties);

@@ -118,6 +118,10 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             deadLetter(record, "key: missing; observations are keyed by the node id", null);
             return;
         }
+        if (record.value() == null) {
+            deadLetter(record, "value: missing (a tombstone); an observation is a JSON object or an ObservationRecord", null);
+            return;
+        }
         ObservationRecord r;
         try {
             r = observationInput.deserializeWithKeyBytes(topics.observations(), record.key(), record.value());
@@ -146,6 +150,12 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     private void reroute(Record<byte[], byte[]> record, String canonical, byte[] value, String sink) {
+        if (value.length > config.maxRecordBytes()) {
+            // re-encoding can grow a record (a JSON "1" is an 8-byte Avro double); it must stay writable
+            deadLetter(record, "key: records of node '" + canonical + "' must be keyed by that canonical id; re-keying this "
+                    + "one would need a record of " + value.length + " bytes, over KATO_MAX_RECORD_BYTES", null);
+            return;
+        }
         context.forward(record.withKey(canonical.getBytes(StandardCharsets.UTF_8)).withValue(value), sink);
     }
 
@@ -189,18 +199,39 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {
         deadLettersSensor.record();
         RecordMetadata m = context.recordMetadata().orElse(null);
-        DeadLetter dl = DeadLetter.newBuilder()
+        byte[] key = record.key();
+        byte[] value = record.value();
+        String why = reason;
+        byte[] out = deadLettersOut.serialize(topics.deadLetters(), deadLetterOf(m, key, value, why, record.timestamp(), error));
+        // The copy of a record close to the limit can exceed it (JSON output base64-encodes it):
+        // then the copy is cut to fit, or the dead letter could not be written and the record would
+        // fail the task again after every restart.
+        for (int attempt = 0; out.length > config.maxRecordBytes() && attempt < 5; attempt++) {
+            double keep = 0.9 * config.maxRecordBytes() / out.length;
+            byte[] k = key == null || key.length < 1024 ? key : java.util.Arrays.copyOf(key, (int) (key.length * keep));
+            byte[] v = value == null ? null : java.util.Arrays.copyOf(value, (int) (value.length * keep));
+            why = reason + " (dead letter copy truncated to fit KATO_MAX_RECORD_BYTES: key " + (key == null ? 0 : key.length)
+                    + " → " + (k == null ? 0 : k.length) + " bytes, value " + (value == null ? 0 : value.length) + " → "
+                    + (v == null ? 0 : v.length) + " bytes)";
+            key = k;
+            value = v;
+            out = deadLettersOut.serialize(topics.deadLetters(), deadLetterOf(m, key, value, why, record.timestamp(), error));
+        }
+        context.forward(new Record<>(key, out, record.timestamp()), "dead-letters");
+    }
+
+    private static DeadLetter deadLetterOf(RecordMetadata m, byte[] key, byte[] value, String reason, long timestamp,
+                                           Throwable error) {
+        return DeadLetter.newBuilder()
                 .setTopic(m == null ? "" : m.topic())
                 .setPartition(m == null ? -1 : m.partition())
                 .setOffset(m == null ? -1 : m.offset())
-                .setKey(record.key() == null ? null : java.nio.ByteBuffer.wrap(record.key()))
-                .setValue(record.value() == null ? null : java.nio.ByteBuffer.wrap(record.value()))
+                .setKey(key == null ? null : java.nio.ByteBuffer.wrap(key))
+                .setValue(value == null ? null : java.nio.ByteBuffer.wrap(value))
                 .setReason(reason)
-                .setFailedAt(Instant.ofEpochMilli(record.timestamp()))
+                .setFailedAt(Instant.ofEpochMilli(timestamp))
                 .setErrorClass(error == null ? null : error.getClass().getName())
                 .build();
-        context.forward(new Record<>(record.key(), deadLettersOut.serialize(topics.deadLetters(), dl), record.timestamp()),
-                "dead-letters");
     }
 
     private static String reason(Throwable e) {

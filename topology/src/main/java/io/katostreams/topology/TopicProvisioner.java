@@ -21,15 +21,22 @@ import java.util.concurrent.ExecutionException;
 public final class TopicProvisioner {
     private TopicProvisioner() {}
 
-    /** Topic name → configs of every topic the topology reads or writes. */
-    public static Map<String, Map<String, String>> topics(ServiceConfig.Topics t, int maxRecordBytes) {
+    /**
+     * Topic name → configs of every topic the topology reads or writes.
+     *
+     * @param brokerTimestamps the input topics take the broker's append time as record timestamp
+     *                         (KATO_INPUT_TIMESTAMPS=broker), so no producer clock moves stream time
+     */
+    public static Map<String, Map<String, String>> topics(ServiceConfig.Topics t, int maxRecordBytes, boolean brokerTimestamps) {
         String max = Integer.toString(maxMessageBytes(maxRecordBytes));
         Map<String, String> plain = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, max);
+        Map<String, String> input = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, max,
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, brokerTimestamps ? "LogAppendTime" : "CreateTime");
         Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, max);
         Map<String, Map<String, String>> m = new LinkedHashMap<>();
-        m.put(t.commands(), plain);
-        m.put(t.observations(), plain);
+        m.put(t.commands(), input);
+        m.put(t.observations(), input);
         m.put(t.replies(), Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, max));
         m.put(t.predictions(), plain);
         m.put(t.sessions(), compacted);
@@ -44,11 +51,11 @@ public final class TopicProvisioner {
     }
 
     public static void ensureTopics(Admin admin, ServiceConfig.Topics t, int partitions, short replication,
-                                    int maxRecordBytes) {
+                                    int maxRecordBytes, boolean brokerTimestamps) {
         try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
-            for (Map.Entry<String, Map<String, String>> e : topics(t, maxRecordBytes).entrySet()) {
+            for (Map.Entry<String, Map<String, String>> e : topics(t, maxRecordBytes, brokerTimestamps).entrySet()) {
                 if (!existing.contains(e.getKey())) {
                     missing.add(new NewTopic(e.getKey(), partitions, replication).configs(e.getValue()));
                 }

@@ -346,6 +346,74 @@ class KatoTopologyTest {
         assertTrue(d.deadLetters.isEmpty());
     }
 
+    /**
+     * An observation naming a session id of the REST form that this task does not hold (another
+     * node's, on another partition; or expired) is dead-lettered, never created here: creating it
+     * would put a second session under that id and let one node's producer take over another's
+     * REST session. The node's own default session and ids of the producer's choosing are created.
+     */
+    @Test
+    void observationsDoNotCreateSessionsUnderRestMintedIds() {
+        byte[] key = "mallory".getBytes(StandardCharsets.UTF_8);
+        String foreign = "session-0123456789abcdef0123456789abcdef-1735732800000";
+        d.observations.pipeInput(key, ("{\"session_id\":\"" + foreign + "\",\"strings\":[\"intruder\"]}")
+                .getBytes(StandardCharsets.UTF_8), d.now);
+        DeadLetter dl = KatoSerdes.deadLetters().decode(d.deadLetters.readValue());
+        assertTrue(dl.getReason().startsWith("session_id: session " + foreign + " not found"), dl.getReason());
+        assertEquals(404, d.send("mallory", foreign, new GetStm()).getStatus(), "no session was created");
+        // the node's default session (no session_id, or its id given explicitly) and own ids still work
+        d.observations.pipeInput(key, "{\"strings\":[\"a\"]}".getBytes(StandardCharsets.UTF_8), d.now);
+        String defaultSession = "session-" + CommandHandler.hex32("default:mallory") + "-0";
+        d.observations.pipeInput(key, ("{\"session_id\":\"" + defaultSession + "\",\"strings\":[\"b\"]}")
+                .getBytes(StandardCharsets.UTF_8), d.now);
+        d.observations.pipeInput(key, "{\"session_id\":\"sensor-7\",\"strings\":[\"c\"]}".getBytes(StandardCharsets.UTF_8), d.now);
+        assertTrue(d.deadLetters.isEmpty());
+        assertEquals(2, Driver.body(d.send("mallory", defaultSession, new GetStm())).get("length").intValue());
+        assertEquals(1, Driver.body(d.send("mallory", "sensor-7", new GetStm())).get("length").intValue());
+    }
+
+    /**
+     * The raw and the canonical spelling of a node id are one node (spec 02 §2.3): a session created
+     * for "project-x" takes observations keyed by "project_x", and both spellings share one default
+     * session.
+     */
+    @Test
+    void bothSpellingsOfANodeIdReachItsSessions() {
+        String s = create("project-x", null);
+        byte[] canonical = "project_x".getBytes(StandardCharsets.UTF_8);
+        d.observations.pipeInput(canonical, ("{\"session_id\":\"" + s + "\",\"strings\":[\"a\"]}").getBytes(StandardCharsets.UTF_8), d.now);
+        assertTrue(d.deadLetters.isEmpty(), "keyed by the canonical id, as docs/topology.md says");
+        assertEquals(1, Driver.body(d.send("project-x", s, new GetStm())).get("length").intValue());
+        d.observations.pipeInput(canonical, "{\"strings\":[\"p\"]}".getBytes(StandardCharsets.UTF_8), d.now);
+        d.observations.pipeInput(canonical, "{\"node_id\":\"project-x\",\"strings\":[\"q\"]}".getBytes(StandardCharsets.UTF_8), d.now);
+        String defaultSession = "session-" + CommandHandler.hex32("default:project_x") + "-0";
+        assertEquals(2, Driver.body(d.send("project_x", defaultSession, new GetStm())).get("length").intValue());
+    }
+
+    /** A record too large to copy whole into a dead letter is cut to fit, so the dead letter can be written. */
+    @Test
+    void aDeadLetterOfAnOversizedRecordFitsTheRecordLimit() {
+        for (String format : List.of("avro", "json")) {
+            try (Driver x = new Driver(ServiceConfig.fromEnvironment(Map.of("KATO_MAX_RECORD_BYTES", "1048576",
+                    "KATO_OUTPUT_FORMAT", format)))) {
+                byte[] garbage = new byte[1_100_000]; // the input topic takes up to the limit + 64 KiB
+                java.util.Arrays.fill(garbage, (byte) 'z');
+                x.observations.pipeInput("big".getBytes(StandardCharsets.UTF_8), garbage, x.now);
+                x.observations.pipeInput("big".getBytes(StandardCharsets.UTF_8), null, x.now);
+                byte[] first = x.deadLetters.readValue();
+                assertTrue(first.length <= 1_048_576, format + ": " + first.length + " bytes");
+                String reason = format.equals("json") ? Driver.JSON.readTree(first).get("reason").asText()
+                        : KatoSerdes.deadLetters().decode(first).getReason();
+                assertTrue(reason.contains("truncated to fit KATO_MAX_RECORD_BYTES") && reason.contains("value 1100000 → "), reason);
+                String tombstone = format.equals("json") ? Driver.JSON.readTree(x.deadLetters.readValue()).get("reason").asText()
+                        : KatoSerdes.deadLetters().decode(x.deadLetters.readValue()).getReason();
+                assertTrue(tombstone.startsWith("value: missing (a tombstone)"), tombstone);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     @Test
     void badInputGoesToDeadLettersAndProcessingContinues() {
         byte[] key = "alice".getBytes(StandardCharsets.UTF_8);

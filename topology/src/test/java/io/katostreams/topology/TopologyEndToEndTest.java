@@ -304,6 +304,33 @@ class TopologyEndToEndTest {
         }
     }
 
+    /**
+     * Session expiry runs on stream time, the largest record timestamp seen. With the default
+     * KATO_INPUT_TIMESTAMPS=broker the input topics take the broker's append time, so a producer
+     * whose clock runs ten minutes ahead cannot expire the sessions of its partition; with
+     * "producer" (event time, for replays) it does.
+     */
+    @Test
+    void aProducerClockAheadDoesNotExpireSessionsUnlessProducerTimestampsAreChosen() throws Exception {
+        for (String mode : List.of("broker", "producer")) {
+            Map<String, String> env = env("p6" + mode + ".", "kato-p6-" + mode, Files.createTempDirectory("kato-p6"));
+            env.put("KATO_INPUT_TIMESTAMPS", mode);
+            try (KatoStreamsApp app = app(env);
+                 KafkaTestClient client = new KafkaTestClient(kafka.bootstrapServers(), ServiceConfig.fromEnvironment(env).topics())) {
+                assertEquals(200, client.send("clock", null, new CreateSession("s-victim", "clock", "{}", 60L, null)).getStatus());
+                assertEquals(200, client.send("clock", "s-victim", observe("a")).getStatus());
+                long ahead = System.currentTimeMillis() + 10 * 60_000L;
+                client.producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        ServiceConfig.fromEnvironment(env).topics().observations(), null, ahead,
+                        "clock".getBytes(StandardCharsets.UTF_8),
+                        "{\"session_id\":\"s-skewed\",\"strings\":[\"z\"]}".getBytes(StandardCharsets.UTF_8))).get();
+                // the skewed record is processed before this command (same node, same partition)
+                io.katostreams.schemas.avro.Reply r = client.send("clock", "s-victim", new io.katostreams.schemas.avro.GetStm());
+                assertEquals(mode.equals("broker") ? 200 : 404, r.getStatus(), mode + ": " + r.getBodyJson());
+            }
+        }
+    }
+
     /** Two sessions per node, so that patterns of one node are learned by both (frequencies add up). */
     private static String node(int i) {
         return "node-" + (i % 4);
