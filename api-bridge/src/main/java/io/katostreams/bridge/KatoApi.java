@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import io.katostreams.bridge.Http.GuardedSession;
+import io.katostreams.schemas.ProcessorId;
 import io.katostreams.schemas.avro.ClearAll;
 import io.katostreams.schemas.avro.ClearStm;
 import io.katostreams.schemas.avro.CreateSession;
@@ -322,7 +323,7 @@ final class KatoApi {
      * The v1 routes of spec 01 §7 (only with {@code KATO_V1_ROUTES=true}): the session named by the
      * X-Session-ID header (unknown → E3), else the node's default session, created on first use with
      * the service defaults. The default session's id is derived from the node,
-     * {@code session-<sha1("default:" + node)[0..32]>-0}: the same id the topology uses for
+     * {@code session-<sha1("default:" + canonical node id)[0..32]>-0}: the same id the topology uses for
      * observations published to kato.observations without a session, so every bridge and every
      * producer shares it without storing a pointer.
      */
@@ -369,7 +370,7 @@ final class KatoApi {
 
     static String defaultSessionId(String nodeId) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-1").digest(("default:" + nodeId).getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(("default:" + ProcessorId.sanitizeNode(nodeId)).getBytes(StandardCharsets.UTF_8));
             StringBuilder b = new StringBuilder("session-");
             for (int i = 0; i < 16; i++) {
                 b.append(Character.forDigit((d[i] >> 4) & 0xF, 16)).append(Character.forDigit(d[i] & 0xF, 16));
