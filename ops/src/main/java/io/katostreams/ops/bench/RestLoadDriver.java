@@ -1,10 +1,24 @@
-package io.katostreams.bridge;
+package io.katostreams.ops.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.katostreams.embedded.FreePorts;
 import io.katostreams.embedded.ThreadCpu;
+import io.katostreams.ops.KatoStandalone;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,12 +30,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * second with 1 and 32 concurrent clients, against a node with 1,000 and 10,000 learned patterns.
  *
  * <pre>
- * # against a running bridge
- * java -cp ... io.katostreams.bridge.BridgeLoadDriver --url http://localhost:8000
- * # or self-contained: embedded broker + topology + bridge in this JVM
- * java -cp ... io.katostreams.bridge.BridgeLoadDriver
+ * # against a running product (./ops/kato up) or any bridge
+ * java -cp ... io.katostreams.ops.bench.RestLoadDriver --url http://localhost:8000
+ * # or self-contained: the standalone runtime (broker, Redis, MongoDB stand-in, topology, Connect
+ * # sinks, bridge) started in this JVM on free ports and a temporary data directory
+ * java -cp ... io.katostreams.ops.bench.RestLoadDriver [--env KATO_COMMIT_INTERVAL_MS=100,...]
  * options: --patterns 1000,10000  --clients 1,32  --seconds 10  --warmup 10
- *          --topology-env KATO_PRODUCER_LINGER_MS=1  --bridge-env KATO_REPLY_TIMEOUT_MS=5000 (self-contained)
  * </pre>
  *
  * Patterns are learned through {@code observe-sequence} with {@code learn_at_end} (one call per
@@ -32,9 +46,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not timed and not counted). Predictions phase: the STM is {@code [a<r>] [b<r'>]}, then only
  * {@code GET predictions}. Before the first timed phase, both phases run untimed for
  * {@code --warmup} seconds with 32 clients (JIT of the bridge, the topology and the broker); each
- * phase also has 3 untimed seconds of its own.
+ * phase also has 3 untimed seconds of its own. In the self-contained mode it also prints the CPU
+ * time per request of each group of threads.
  */
-public final class BridgeLoadDriver {
+public final class RestLoadDriver {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = options(args);
@@ -43,14 +58,24 @@ public final class BridgeLoadDriver {
         long seconds = Long.parseLong(opts.getOrDefault("seconds", "10"));
         long warmup = Long.parseLong(opts.getOrDefault("warmup", "10"));
         boolean firstRound = true;
-        KatoStack stack = null;
+        KatoStandalone standalone = null;
         Api api;
         if (opts.containsKey("url")) {
             api = new Api(opts.get("url"));
         } else {
-            stack = KatoStack.start("load" + System.currentTimeMillis(), env(opts.getOrDefault("bridge-env", "")),
-                    env(opts.getOrDefault("topology-env", "")));
-            api = stack.api;
+            int[] ports = FreePorts.pick(4);
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.put("KATO_DATA_DIR", Files.createTempDirectory("kato-load").toString());
+            env.put("KATO_PORT", Integer.toString(ports[0]));
+            env.put("KATO_KAFKA_PORT", Integer.toString(ports[1]));
+            env.put("KATO_REDIS_PORT", Integer.toString(ports[2]));
+            env.put("KATO_MONGO_PORT", Integer.toString(ports[3]));
+            env.put("KATO_METRICS_PORT", "-1");
+            for (String kv : opts.getOrDefault("env", "").split(",")) {
+                if (!kv.isBlank()) env.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+            standalone = KatoStandalone.start(env);
+            api = new Api("http://127.0.0.1:" + standalone.restPort());
         }
         try {
             System.out.printf("%n| patterns | clients | operation | requests/s | median ms | p99 ms | mean Kafka round trip ms |%n");
@@ -71,15 +96,77 @@ public final class BridgeLoadDriver {
                 }
             }
         } finally {
-            System.out.printf("%nCPU per request (µs, Java threads of this JVM; JIT and GC not included):%n");
-            CPU_LINES.forEach(line -> System.out.println("- " + line));
-            if (stack != null) {
-                stack.close();
+            if (standalone != null) {
+                System.out.printf("%nCPU per request (µs, Java threads of this JVM; JIT and GC not included):%n");
+                CPU_LINES.forEach(line -> System.out.println("- " + line));
+                standalone.close();
             }
             if (!api.serverErrors.isEmpty()) {
                 System.err.println("server errors: " + api.serverErrors);
             }
-            System.exit(0); // the embedded broker's threads
+            System.exit(0); // the embedded servers' threads
+        }
+    }
+
+    /** A minimal JSON-over-HTTP client; 5xx answers other than 503 are collected as server errors. */
+    private static final class Api {
+        private static final ObjectMapper JSON = new ObjectMapper();
+        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        private final String base;
+        final ConcurrentLinkedQueue<String> serverErrors = new ConcurrentLinkedQueue<>();
+
+        Api(String base) {
+            this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        }
+
+        record Res(int status, String body) {
+            JsonNode json() {
+                try {
+                    return JSON.readTree(body);
+                } catch (IOException e) {
+                    throw new IllegalStateException("not JSON (" + status + "): " + body, e);
+                }
+            }
+        }
+
+        Res get(String path) {
+            return send("GET", path, null);
+        }
+
+        Res post(String path, String body) {
+            return send("POST", path, body);
+        }
+
+        Res delete(String path) {
+            return send("DELETE", path, null);
+        }
+
+        Res send(String method, String path, String body) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            if (body != null) b.header("Content-Type", "application/json");
+            try {
+                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() >= 500 && r.statusCode() != 503) {
+                    serverErrors.add(method + " " + path + " -> " + r.statusCode() + " " + r.body());
+                }
+                return new Res(r.statusCode(), r.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(method + " " + path, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
+        String createSession(String node) {
+            Res r = post("/sessions", "{\"node_id\":\"" + node + "\"}");
+            if (r.status() != 200) throw new IllegalStateException("create session: " + r);
+            return r.json().get("session_id").asText();
+        }
+
+        Res observe(String sessionId, String symbol) {
+            return post("/sessions/" + sessionId + "/observe", "{\"strings\":[\"" + symbol + "\"]}");
         }
     }
 
@@ -234,17 +321,6 @@ public final class BridgeLoadDriver {
                 throw new IllegalArgumentException("expected --option value, got " + args[i]);
             }
             m.put(args[i].substring(2), args[i + 1]);
-        }
-        return m;
-    }
-
-    /** {@code KEY=value,KEY2=value2}: settings for the self-contained bridge or topology. */
-    private static Map<String, String> env(String csv) {
-        Map<String, String> m = new java.util.HashMap<>();
-        for (String kv : csv.split(",")) {
-            if (!kv.isBlank()) {
-                m.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
-            }
         }
         return m;
     }
