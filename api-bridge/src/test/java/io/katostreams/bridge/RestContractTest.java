@@ -662,6 +662,15 @@ class RestContractTest {
         }
     }
 
+    /** Lone surrogates cannot be stored (they would become "?" and collide): 422 where they sit. */
+    @Test
+    void loneSurrogatesAreRefused() {
+        assertE2(api.post("/sessions", "{\"node_id\":\"x\\ud800\"}"), "string_unicode", "body", "node_id");
+        String id = api.createSession(freshNode("surrogate"));
+        assertE2(api.post("/sessions/" + id + "/observe", "{\"strings\":[\"a\",\"\\udfff\"]}"), "string_unicode", "body", "strings", 1);
+        assertEquals(0, api.get("/sessions/" + id + "/stm").json().get("length").intValue(), "nothing observed");
+    }
+
     /**
      * Requests that Jetty refuses before routing (malformed URI, URI too long) are answered in the
      * E1 shape with a trace id, not with an HTML page.

@@ -96,12 +96,66 @@ public final class ObservationJson {
             if (node == null || node.isMissingNode()) {
                 throw invalidJson(json.length, "Expecting value");
             }
+            rejectLoneSurrogates(node);
             return node;
         } catch (JacksonException e) {
             throw invalidJson(position(e), e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e); // not reachable for an in-memory array
         }
+    }
+
+    static final String MSG_STRING_UNICODE = "Input should be a valid string, unable to parse raw data as a unicode string";
+
+    /**
+     * JSON may spell a lone UTF-16 surrogate ({@code "\ud800"}), which no UTF-8 text can hold:
+     * stored, it would silently become {@code "?"} and distinct symbols or node ids would collide.
+     * Such a string (value or member name) is refused at its location instead.
+     */
+    private static void rejectLoneSurrogates(JsonNode root) {
+        java.util.ArrayDeque<Map.Entry<JsonNode, List<Object>>> todo = new java.util.ArrayDeque<>();
+        todo.push(Map.entry(root, BODY));
+        while (!todo.isEmpty()) {
+            Map.Entry<JsonNode, List<Object>> e = todo.pop();
+            JsonNode n = e.getKey();
+            if (n.isTextual()) {
+                if (hasLoneSurrogate(n.textValue())) {
+                    throw new RecordValidationException(new ValidationError("string_unicode", e.getValue(), MSG_STRING_UNICODE, null));
+                }
+            } else if (n.isArray()) {
+                for (int i = n.size() - 1; i >= 0; i--) todo.push(Map.entry(n.get(i), append(e.getValue(), i)));
+            } else if (n.isObject()) {
+                List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+                n.fields().forEachRemaining(fields::add);
+                for (int i = fields.size() - 1; i >= 0; i--) {
+                    String name = fields.get(i).getKey();
+                    if (hasLoneSurrogate(name)) {
+                        throw new RecordValidationException(new ValidationError("string_unicode", e.getValue(), MSG_STRING_UNICODE, null));
+                    }
+                    todo.push(Map.entry(fields.get(i).getValue(), append(e.getValue(), name)));
+                }
+            }
+        }
+    }
+
+    private static List<Object> append(List<Object> loc, Object step) {
+        List<Object> l = new ArrayList<>(loc.size() + 1);
+        l.addAll(loc);
+        l.add(step);
+        return l;
+    }
+
+    static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+                else return true;
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@link #readBody(byte[])} for text. */

@@ -253,6 +253,24 @@ class ObservationJsonTest {
         assertTrue(e.getMessage().startsWith("body: JSON decode error ("), e.getMessage());
     }
 
+    /** A lone surrogate would be stored as "?" (UTF-8 cannot hold it): refused where it sits. */
+    @Test
+    void loneSurrogatesAreRefusedAtTheirLocation() {
+        RecordValidationException value = assertThrows(RecordValidationException.class,
+                () -> ObservationJson.readBody("{\"strings\": [\"ok\", \"\\ud800\"]}"));
+        assertEquals("{\"type\":\"string_unicode\",\"loc\":[\"body\",\"strings\",1],"
+                + "\"msg\":\"Input should be a valid string, unable to parse raw data as a unicode string\",\"input\":null}",
+                value.errors().get(0).toJson().toString());
+        RecordValidationException low = assertThrows(RecordValidationException.class,
+                () -> ObservationJson.readBody("{\"metadata\": {\"k\": [\"x\\udfffy\"]}}"));
+        assertEquals(List.of("body", "metadata", "k", 0), low.errors().get(0).loc());
+        RecordValidationException name = assertThrows(RecordValidationException.class,
+                () -> ObservationJson.readBody("{\"emotives\": {\"\\ud83d\": 1}}"));
+        assertEquals(List.of("body", "emotives"), name.errors().get(0).loc());
+        // a surrogate pair is one valid character
+        assertEquals("😀", ObservationJson.readBody("{\"strings\": [\"\\ud83d\\ude00\"]}").get("strings").get(0).textValue());
+    }
+
     private static List<String> iterableToList(java.util.Iterator<String> it) {
         List<String> out = new ArrayList<>();
         it.forEachRemaining(out::add);
