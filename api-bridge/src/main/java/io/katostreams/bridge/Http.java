@@ -9,7 +9,6 @@ import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -148,7 +147,18 @@ final class Http {
             }
             return out.toByteArray();
         } catch (IOException e) {
-            throw new UncheckedIOException("could not read the request body", e);
+            // malformed chunked framing, a body cut short by the client, an idle timeout mid-body
+            throw new BadBody("could not read the request body: " + (e.getMessage() == null
+                    ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    /** The client sent a body that cannot be read: answered 400 (E1), not counted as a server error. */
+    static final class BadBody extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadBody(String message) {
+            super(message);
         }
     }
 

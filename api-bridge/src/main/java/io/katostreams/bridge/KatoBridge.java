@@ -136,6 +136,7 @@ public final class KatoBridge implements AutoCloseable {
         });
         c.routes.exception(RecordValidationException.class, (e, ctx) -> Http.json(ctx, 422, e.toDetailBody()));
         c.routes.exception(Http.TooLarge.class, (e, ctx) -> Http.detail(ctx, 413, e.getMessage()));
+        c.routes.exception(Http.BadBody.class, (e, ctx) -> Http.detail(ctx, 400, e.getMessage()));
         c.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure of {} {} (trace {})", ctx.method(), ctx.path(), Http.traceId(ctx), e);
             Http.internalError(ctx);

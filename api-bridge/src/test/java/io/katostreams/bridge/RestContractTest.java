@@ -716,29 +716,46 @@ class RestContractTest {
         }
     }
 
-    /** {status, header block, body} of one request sent byte for byte (java.net.URI refuses some paths). */
+    /** A body with broken chunked framing is the client's error: 400 in the E1 shape, not a 500. */
+    @Test
+    void aMalformedChunkedBodyIsA400() throws Exception {
+        String[] r = rawRequest("POST /sessions HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json",
+                "ZZ\r\n{}\r\n0\r\n\r\n");
+        assertEquals("400", r[0], r[1] + "\n" + r[2]);
+        assertTrue(json(r[2]).get("detail").asText().startsWith("could not read the request body"), r[2]);
+    }
+
     private static String[] rawRequest(String requestLine) throws java.io.IOException {
+        return rawRequest(requestLine, "");
+    }
+
+    /**
+     * {status, header block, body} of one request sent byte for byte (java.net.URI refuses some
+     * paths); {@code requestHead} is the request line plus any headers, {@code body} follows the
+     * blank line.
+     */
+    private static String[] rawRequest(String requestHead, String body) throws java.io.IOException {
         java.net.URI base = java.net.URI.create(api.base);
         try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write((requestLine + "\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n")
+            socket.getOutputStream().write((requestHead + "\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n" + body)
                     .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             int headersEnd = response.indexOf("\r\n\r\n");
             String head = response.substring(0, headersEnd);
-            String body = response.substring(headersEnd + 4);
+            String content = response.substring(headersEnd + 4);
             if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
                 StringBuilder sb = new StringBuilder();
                 for (int i = 0; ; ) {
-                    int eol = body.indexOf("\r\n", i);
-                    int size = Integer.parseInt(body.substring(i, eol).trim(), 16);
+                    int eol = content.indexOf("\r\n", i);
+                    int size = Integer.parseInt(content.substring(i, eol).trim(), 16);
                     if (size == 0) break;
-                    sb.append(body, eol + 2, eol + 2 + size);
+                    sb.append(content, eol + 2, eol + 2 + size);
                     i = eol + 2 + size + 2;
                 }
-                body = sb.toString();
+                content = sb.toString();
             }
-            return new String[] {head.split(" ")[1], head, body};
+            return new String[] {head.split(" ")[1], head, content};
         }
     }
 

@@ -112,7 +112,7 @@ public final class CommandHandler {
         Reply reply;
         try {
             reply = dispatch(c, op, timestamp, out);
-        } catch (StoreBackedKnowledgeBase.PatternTooLarge e) {
+        } catch (StoreBackedKnowledgeBase.KnowledgeTooLarge e) {
             // thrown before the learn changed anything; the session is not saved either
             out.clear();
             reply = reply(c, 413, detail(e.getMessage()), null);

@@ -139,7 +139,7 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                 .orElse("record-" + record.timestamp());
         try {
             emit(handler.handleObservation(r, record.timestamp(), recordId), record);
-        } catch (CommandHandler.Rejected | StoreBackedKnowledgeBase.PatternTooLarge e) {
+        } catch (CommandHandler.Rejected | StoreBackedKnowledgeBase.KnowledgeTooLarge e) {
             deadLetter(record, e.getMessage(), null);
         } catch (RuntimeException e) {
             // A defect, not bad input; still, failing the task would fail it again on this record

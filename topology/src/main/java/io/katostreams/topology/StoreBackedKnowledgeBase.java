@@ -39,15 +39,15 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
     private final InMemoryKnowledgeBase memory = new InMemoryKnowledgeBase();
 
     /**
-     * A learn that would make the pattern's record larger than a Kafka record may be: refused
-     * before anything changes. A pattern's metadata is the union of every value ever learned with
-     * it, so a pattern learned often with distinct metadata (timestamps, ids) grows without bound;
-     * the reference fails such a learn too, at MongoDB's 16 MB document limit.
+     * A learn that would make a pattern's or a symbol's record larger than a Kafka record may be:
+     * refused before anything changes. A pattern's metadata is the union of every value ever
+     * learned with it, and a symbol keeps a sum per emotive name ever learned with it, so both can
+     * grow without bound; the reference fails such a learn too, at MongoDB's 16 MB document limit.
      */
-    public static final class PatternTooLarge extends RuntimeException {
+    public static final class KnowledgeTooLarge extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        PatternTooLarge(String message) {
+        KnowledgeTooLarge(String message) {
             super(message);
         }
     }
@@ -111,10 +111,11 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
     public LearnApplied learn(LearnRequest request) {
         long after = patternBytesAfter(request);
         if (after > maxPatternBytes) {
-            throw new PatternTooLarge("learning would make pattern PTRN|" + request.name() + " of node " + nodeId
+            throw new KnowledgeTooLarge("learning would make pattern PTRN|" + request.name() + " of node " + nodeId
                     + " about " + after + " bytes, over KATO_MAX_RECORD_BYTES less 64 KiB (" + maxPatternBytes
                     + " bytes): its metadata holds every distinct value ever learned with it; nothing was learned");
         }
+        checkSymbolGrowth(request);
         LearnApplied applied = memory.learn(request);
         write(KnowledgeCodec.pattern(processorId, nodeId, applied.pattern()));
         for (SymbolStats s : applied.symbols()) write(KnowledgeCodec.symbol(processorId, nodeId, s));
@@ -178,6 +179,32 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
     @Override
     public void forEachVector(Consumer<StoredVector> action) {
         memory.forEachVector(action);
+    }
+
+    /**
+     * A symbol's record keeps a running sum per emotive name ever learned with it (spec 03 §12.7),
+     * so a learn whose snapshot brings new names grows the record of every symbol of the pattern;
+     * refused like an oversized pattern, before anything changes.
+     */
+    private void checkSymbolGrowth(LearnRequest r) {
+        if (r.emotiveSnapshot() == null || r.emotiveSnapshot().isEmpty()) return;
+        long added = 0;
+        for (String key : r.emotiveSnapshot().keySet()) added += 16 + CommandHandler.utf8Length(key);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (List<String> event : r.events()) {
+            for (String symbol : event) {
+                if (!seen.add(symbol)) continue;
+                long name = CommandHandler.utf8Length(symbol);
+                int stored = store.storedSize(KnowledgeKeys.symbol(processorId, symbol));
+                long after = (stored > 0 ? stored : 64 + name) + name + added; // key + value
+                if (after > maxPatternBytes) {
+                    throw new KnowledgeTooLarge("learning would make the record of symbol '"
+                            + (symbol.length() > 64 ? symbol.substring(0, 64) + "…" : symbol) + "' of node " + nodeId
+                            + " about " + after + " bytes, over KATO_MAX_RECORD_BYTES less 64 KiB (" + maxPatternBytes
+                            + " bytes): it sums every emotive name ever learned with it; nothing was learned");
+                }
+            }
+        }
     }
 
     /** An upper estimate of the pattern record's encoded size after {@code r} is learned. */

@@ -347,6 +347,36 @@ class KatoTopologyTest {
     }
 
     /**
+     * A symbol sums every emotive name ever learned with it; learns that keep bringing new names
+     * would grow its record past KATO_MAX_RECORD_BYTES (even with persistence 1 keeping the pattern
+     * small). Refused with 413 before anything changes, instead of failing the task.
+     */
+    @Test
+    void aLearnThatWouldOutgrowASymbolRecordIsRefused() {
+        try (Driver x = new Driver(ServiceConfig.fromEnvironment(Map.of("KATO_MAX_RECORD_BYTES", "1048576")))) {
+            x.send("emo", null, new CreateSession("s-emo", "emo", "{}", null, "{\"persistence\":1}"));
+            Reply refused = null;
+            int learned = 0;
+            for (int round = 0; round < 30 && refused == null; round++) {
+                Map<String, Double> emotives = new java.util.LinkedHashMap<>();
+                for (int i = 0; i < 5_000; i++) emotives.put("e" + round + "_" + i, 1.5);
+                assertEquals(200, x.send("emo", "s-emo", new Observe(new Observation(List.of("a"), List.of(), emotives, "{}", null))).getStatus());
+                x.send("emo", "s-emo", observe("b"));
+                Reply r = x.send("emo", "s-emo", new Learn());
+                if (r.getStatus() == 200) learned++;
+                else refused = r;
+            }
+            assertEquals(413, refused.getStatus(), refused.getBodyJson());
+            assertTrue(Driver.body(refused).get("detail").textValue().contains("record of symbol"), refused.getBodyJson());
+            assertTrue(learned >= 4, "several learns fit first: " + learned);
+            String name = "PTRN|" + io.katostreams.engine.PatternName.of(List.of(List.of("a"), List.of("b")));
+            assertEquals(learned, Driver.body(x.send("emo", null, new GetPattern(name))).get("pattern").get("pattern")
+                    .get("frequency").intValue(), "the refused learn changed nothing");
+            assertEquals(200, x.send("emo", "s-emo", observe("c")).getStatus(), "the task goes on");
+        }
+    }
+
+    /**
      * An observation naming a session id of the REST form that this task does not hold (another
      * node's, on another partition; or expired) is dead-lettered, never created here: creating it
      * would put a second session under that id and let one node's producer take over another's
