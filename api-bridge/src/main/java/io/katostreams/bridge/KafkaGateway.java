@@ -124,6 +124,8 @@ final class KafkaGateway implements AutoCloseable {
     final AtomicLong commandsSent = new AtomicLong();
     final AtomicLong repliesReceived = new AtomicLong();
     final AtomicLong replyTimeouts = new AtomicLong();
+    /** Wall-clock time of the latest reply timeout (0: none yet), for /health. */
+    private volatile long lastReplyTimeoutAt;
     final AtomicLong sendFailures = new AtomicLong();
     final AtomicLong ticksSent = new AtomicLong();
     /** Time from send to reply of the answered commands: the Kafka + topology round trip. */
@@ -187,6 +189,12 @@ final class KafkaGateway implements AutoCloseable {
         if (tick > 0) {
             ticker.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** True when a command went unanswered within the reply timeout during the last {@code window}. */
+    boolean replyTimedOutWithin(Duration window) {
+        long at = lastReplyTimeoutAt;
+        return at != 0 && clock.millis() - at <= window.toMillis();
     }
 
     /** True once the reply reader is positioned at the end of every kato.replies partition. */
@@ -259,6 +267,7 @@ final class KafkaGateway implements AutoCloseable {
                     .whenComplete((r, e) -> {
                         if (e instanceof TimeoutException) {
                             replyTimeouts.incrementAndGet();
+                            lastReplyTimeoutAt = clock.millis();
                         }
                     });
         }

@@ -183,6 +183,11 @@ final class OpsApi {
         } else if (!services.gateway().isReady()) {
             issues.add("KATO topics not available yet");
             degraded = true;
+        } else if (services.gateway().replyTimedOutWithin(java.time.Duration.ofMinutes(1))) {
+            // the topology is down, restarting, failing on a record, or overloaded: this bridge
+            // cannot see it directly, only that commands went unanswered
+            issues.add("KATO topology did not answer a request within the reply timeout in the last minute");
+            degraded = true;
         }
         ObjectNode r = Http.NODES.objectNode();
         r.put("configured", redis != null);

@@ -62,6 +62,9 @@ class BoundedWaitTest {
         assertTrue(r.json().get("detail").asText().startsWith("KATO did not answer within 1500 ms"), r.toString());
         assertNotNull(r.header("X-Trace-ID"));
         assertEquals(200, api.get("/health").status());
+        com.fasterxml.jackson.databind.JsonNode health = api.get("/health").json();
+        assertEquals("degraded", health.get("status").asText(), health.toString());
+        assertTrue(health.get("issues").toString().contains("KATO topology did not answer"), health.toString());
         assertEquals(200, api.get("/sessions/count").status()); // answered from the session directory
         assertEquals(404, api.get("/sessions/session-unknown/stm").status()); // the guard needs no topology
 
