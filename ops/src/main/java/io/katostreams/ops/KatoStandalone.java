@@ -32,6 +32,22 @@ public final class KatoStandalone implements AutoCloseable {
 
     private KatoStandalone() {}
 
+    /**
+     * Settings for a private instance beside any other on this machine: data in {@code dataDir},
+     * REST, Kafka, Redis and MongoDB on free ports (tests and benchmarks start it in-process or as
+     * a child JVM).
+     */
+    public static Map<String, String> privateInstance(java.nio.file.Path dataDir) {
+        int[] ports = io.katostreams.embedded.FreePorts.pick(4);
+        Map<String, String> env = new HashMap<>();
+        env.put("KATO_DATA_DIR", dataDir.toString());
+        env.put("KATO_PORT", Integer.toString(ports[0]));
+        env.put("KATO_KAFKA_PORT", Integer.toString(ports[1]));
+        env.put("KATO_REDIS_PORT", Integer.toString(ports[2]));
+        env.put("KATO_MONGO_PORT", Integer.toString(ports[3]));
+        return env;
+    }
+
     /** Starts everything; on failure stops what was started and rethrows. */
     public static KatoStandalone start(Map<String, String> environment) throws Exception {
         KatoStandalone s = new KatoStandalone();

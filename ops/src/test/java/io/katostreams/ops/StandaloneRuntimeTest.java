@@ -2,7 +2,6 @@ package io.katostreams.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.katostreams.embedded.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,13 +42,7 @@ class StandaloneRuntimeTest {
     Path dir;
 
     private Map<String, String> env() {
-        int[] ports = FreePorts.pick(4);
-        Map<String, String> env = new HashMap<>();
-        env.put("KATO_DATA_DIR", dir.resolve("data").toString());
-        env.put("KATO_PORT", Integer.toString(ports[0]));
-        env.put("KATO_KAFKA_PORT", Integer.toString(ports[1]));
-        env.put("KATO_REDIS_PORT", Integer.toString(ports[2]));
-        env.put("KATO_MONGO_PORT", Integer.toString(ports[3]));
+        Map<String, String> env = KatoStandalone.privateInstance(dir.resolve("data"));
         env.put("KATO_PARTITIONS", "2");
         env.put("KATO_METRICS_PORT", "0");
         return env;

@@ -2,7 +2,6 @@ package io.katostreams.ops.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.katostreams.embedded.FreePorts;
 import io.katostreams.embedded.ThreadCpu;
 import io.katostreams.ops.KatoStandalone;
 import java.io.IOException;
@@ -63,13 +62,8 @@ public final class RestLoadDriver {
         if (opts.containsKey("url")) {
             api = new Api(opts.get("url"));
         } else {
-            int[] ports = FreePorts.pick(4);
             Map<String, String> env = new HashMap<>(System.getenv());
-            env.put("KATO_DATA_DIR", Files.createTempDirectory("kato-load").toString());
-            env.put("KATO_PORT", Integer.toString(ports[0]));
-            env.put("KATO_KAFKA_PORT", Integer.toString(ports[1]));
-            env.put("KATO_REDIS_PORT", Integer.toString(ports[2]));
-            env.put("KATO_MONGO_PORT", Integer.toString(ports[3]));
+            env.putAll(KatoStandalone.privateInstance(Files.createTempDirectory("kato-load")));
             env.put("KATO_METRICS_PORT", "-1");
             for (String kv : opts.getOrDefault("env", "").split(",")) {
                 if (!kv.isBlank()) env.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
