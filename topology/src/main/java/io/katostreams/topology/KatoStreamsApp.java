@@ -80,10 +80,17 @@ public final class KatoStreamsApp implements AutoCloseable {
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         try (Admin a = Admin.create(admin)) {
-            TopicProvisioner.ensureTopics(a, config.topics(), partitions, replication, config.maxRecordBytes(), brokerTimestamps);
+            TopicProvisioner.ensureTopics(a, config.topics(), partitions, replication, config.maxRecordBytes(), brokerTimestamps,
+                    config.storage(), changelogs(applicationId));
         }
         Properties props = new Properties();
         props.putAll(streamsProperties);
+        // Disk (issue 16): compressed batches from the producer (the broker keeps them as they are when
+        // the topic's compression.type is the same codec), and changelogs created compacted with
+        // segments that close, so the cleaner can run (Kafka Streams' topic.-prefixed configs).
+        props.put(StreamsConfig.producerPrefix("compression.type"), config.storage().producerCompression());
+        TopicProvisioner.compactionSegments(config.maxRecordBytes(), config.storage())
+                .forEach((k, v) -> props.put(StreamsConfig.topicPrefix(k), v));
         int maxMessage = TopicProvisioner.maxMessageBytes(config.maxRecordBytes());
         props.put(StreamsConfig.producerPrefix("max.request.size"), maxMessage);
         props.put(StreamsConfig.producerPrefix("buffer.memory"), Math.max(64L * 1024 * 1024, 4L * maxMessage));
@@ -114,6 +121,13 @@ public final class KatoStreamsApp implements AutoCloseable {
             }
         }
         return this;
+    }
+
+    /** The changelog topics of the two stores under {@code applicationId}. */
+    static java.util.List<String> changelogs(String applicationId) {
+        return java.util.List.of(applicationId + "-" + KatoTopology.SESSIONS_STORE + "-changelog",
+                applicationId + "-" + KatoTopology.KNOWLEDGE_STORE + "-changelog",
+                applicationId + "-" + KatoTopology.GUARD_STORE + "-changelog");
     }
 
     /** Records of kato.knowledge not yet applied, per Kafka Connect sink group (connect-*). */

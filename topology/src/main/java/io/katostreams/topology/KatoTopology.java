@@ -25,6 +25,8 @@ public final class KatoTopology {
 
     public static final String SESSIONS_STORE = "kato-sessions";
     public static final String KNOWLEDGE_STORE = "kato-knowledge";
+    /** One key per task: the disk guard's latest state, an input (see DiskGuardHeader). */
+    public static final String GUARD_STORE = "kato-guard";
     static final String PROCESSOR = "kato-node-processor";
 
     public static Topology build(ServiceConfig config) {
@@ -46,6 +48,8 @@ public final class KatoTopology {
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(changelog), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(KNOWLEDGE_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(changelog), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GUARD_STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(changelog), PROCESSOR);
         topology.addSink("replies", t.replies(), outKey, outValue, PROCESSOR);
         topology.addSink("predictions", t.predictions(), outKey, outValue, PROCESSOR);
         topology.addSink("sessions", t.sessions(), outKey, outValue, PROCESSOR);

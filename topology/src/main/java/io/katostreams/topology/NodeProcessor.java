@@ -1,5 +1,6 @@
 package io.katostreams.topology;
 
+import io.katostreams.schemas.DiskGuardHeader;
 import io.katostreams.schemas.ProcessorId;
 import io.katostreams.schemas.avro.Command;
 import io.katostreams.schemas.avro.DeadLetter;
@@ -42,6 +43,10 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final Serializer<DeadLetter> deadLettersOut;
     private ProcessorContext<byte[], byte[]> context;
     private CommandHandler handler;
+    /** The disk guard's state of this task, as last received (see {@link DiskGuardHeader}). */
+    private KeyValueStore<String, byte[]> guard;
+    private boolean refusing;
+    private static final String GUARD_KEY = "disk";
     private org.apache.kafka.common.metrics.Sensor commandsSensor, observationsSensor, deadLettersSensor, predictionsSensor;
 
     NodeProcessor(ServiceConfig config) {
@@ -64,6 +69,9 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         KeyValueStore<String, byte[]> knowledge = context.getStateStore(KatoTopology.KNOWLEDGE_STORE);
         handler = new CommandHandler(config, new KafkaRecordStore<>(sessions, KatoSerdes.sessions()),
                 new KafkaRecordStore<>(knowledge, KatoSerdes.knowledge()));
+        guard = context.getStateStore(KatoTopology.GUARD_STORE);
+        refusing = guard.get(GUARD_KEY) != null;
+        handler.refuseGrowth(refusing ? DiskGuardHeader.REASON : null);
         // kato.sessions and kato.knowledge carry the stores' changes, published when the cache is flushed
         StoreChangeForwarder.install(context, KatoTopology.SESSIONS_STORE, "sessions");
         StoreChangeForwarder.install(context, KatoTopology.KNOWLEDGE_STORE, "knowledge");
@@ -90,6 +98,8 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     }
 
     private void processCommand(Record<byte[], byte[]> record) {
+        org.apache.kafka.common.header.Header g = record.headers().lastHeader(DiskGuardHeader.NAME);
+        if (g != null) applyGuard(g.value());
         if (record.value() == null) {
             deadLetter(record, "value: a command record needs a value (tombstones are not commands)", null);
             return;
@@ -113,7 +123,26 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         emit(handler.handle(c, record.timestamp()), record);
     }
 
+    /** A new disk guard state from the input: kept in the store, so a replay sees what the first run saw. */
+    private void applyGuard(byte[] value) {
+        boolean refuse = value != null && DiskGuardHeader.REFUSE.equals(new String(value, StandardCharsets.UTF_8));
+        if (refuse == refusing) return;
+        refusing = refuse;
+        if (refuse) guard.put(GUARD_KEY, value);
+        else guard.delete(GUARD_KEY);
+        handler.refuseGrowth(refuse ? DiskGuardHeader.REASON : null);
+        LOG.warn("disk guard {} on partition {}", refuse ? "ON: refusing observations and learns" : "off: accepting again",
+                context.taskId());
+    }
+
     private void processObservation(Record<byte[], byte[]> record) {
+        if (refusing) {
+            // A small dead letter: the value is not copied (dead letters are on the same full disk);
+            // the record stays on kato.observations, named by topic, partition and offset, to replay.
+            deadLetter(record.withValue(null), DiskGuardHeader.REASON + "; the observation was not applied (its value "
+                    + "is not copied here: replay it from the topic, partition and offset of this dead letter)", null);
+            return;
+        }
         if (record.key() == null) {
             deadLetter(record, "key: missing; observations are keyed by the node id", null);
             return;
