@@ -144,7 +144,7 @@ public final class TopicProvisioner {
                                     int maxRecordBytes, boolean brokerTimestamps, StorageConfig s,
                                     Collection<String> changelogs) {
         try {
-            Set<String> existing = admin.listTopics().names().get();
+            Set<String> existing = new java.util.HashSet<>(admin.listTopics().names().get());
             Map<String, Map<String, String>> wanted = topics(t, maxRecordBytes, brokerTimestamps, s, partitions);
             List<NewTopic> missing = new ArrayList<>();
             for (Map.Entry<String, Map<String, String>> e : wanted.entrySet()) {
@@ -157,6 +157,7 @@ public final class TopicProvisioner {
                     admin.createTopics(List.of(n)).all().get();
                 } catch (ExecutionException ex) {
                     if (!(ex.getCause() instanceof TopicExistsException)) throw ex;
+                    existing.add(n.name()); // created meanwhile, or not yet in the listing: align it like the others
                 }
             }
             if (s.alignExistingTopics()) {
@@ -166,7 +167,8 @@ public final class TopicProvisioner {
                 }
                 String audit = auditTopic(t);
                 if (existing.contains(audit)) {
-                    int n = admin.describeTopics(List.of(audit)).allTopicNames().get().get(audit).partitions().size();
+                    int n = retrying(() -> admin.describeTopics(List.of(audit)).allTopicNames().get()).get(audit)
+                            .partitions().size();
                     align.put(audit, deleting(s.audit(), maxRecordBytes, s, n));
                 }
                 for (String c : changelogs) {
@@ -174,8 +176,8 @@ public final class TopicProvisioner {
                 }
                 align(admin, align);
             }
-            Map<String, TopicDescription> d = admin.describeTopics(List.of(t.commands(), t.observations()))
-                    .allTopicNames().get();
+            Map<String, TopicDescription> d = retrying(() -> admin.describeTopics(List.of(t.commands(), t.observations()))
+                    .allTopicNames().get());
             int c = d.get(t.commands()).partitions().size();
             int o = d.get(t.observations()).partitions().size();
             if (c != o) {
@@ -190,23 +192,30 @@ public final class TopicProvisioner {
         }
     }
 
-    /** Sets the {@link #OWNED} configs of each topic that differ from {@code wanted}; returns how many were changed. */
-    static int align(Admin admin, Map<String, Map<String, String>> wanted) throws InterruptedException, ExecutionException {
-        if (wanted.isEmpty()) return 0;
-        List<ConfigResource> resources = wanted.keySet().stream()
-                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-        Map<ConfigResource, Config> current = null;
-        for (int attempt = 0; current == null; attempt++) {
+    private interface AdminCall<T> {
+        T call() throws InterruptedException, ExecutionException;
+    }
+
+    /** Retries (for up to 10 s) while a topic created a moment ago has not reached the broker's metadata yet. */
+    private static <T> T retrying(AdminCall<T> call) throws InterruptedException, ExecutionException {
+        for (int attempt = 0; ; attempt++) {
             try {
-                current = admin.describeConfigs(resources).all().get();
+                return call.call();
             } catch (ExecutionException e) {
-                // a topic created a moment ago may not have reached the broker's metadata yet
                 if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) || attempt >= 100) {
                     throw e;
                 }
                 Thread.sleep(100);
             }
         }
+    }
+
+    /** Sets the {@link #OWNED} configs of each topic that differ from {@code wanted}; returns how many were changed. */
+    static int align(Admin admin, Map<String, Map<String, String>> wanted) throws InterruptedException, ExecutionException {
+        if (wanted.isEmpty()) return 0;
+        List<ConfigResource> resources = wanted.keySet().stream()
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+        Map<ConfigResource, Config> current = retrying(() -> admin.describeConfigs(resources).all().get());
         Map<ConfigResource, Collection<AlterConfigOp>> ops = new LinkedHashMap<>();
         for (ConfigResource r : resources) {
             Config have = current.get(r);

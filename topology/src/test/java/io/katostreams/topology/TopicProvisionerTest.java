@@ -47,6 +47,11 @@ class TopicProvisionerTest {
         }
     }
 
+    /** Waits (up to 30 s) until the broker reports {@code key=value} for the topic; the assertions follow. */
+    private static void awaitConfig(String topic, String key, String value) throws Exception {
+        for (int i = 0; i < 300 && !value.equals(config(topic).get(key).value()); i++) Thread.sleep(100);
+    }
+
     @Test
     void topicsAreCreatedCompressedWithRetentionAndSegmentsThatLetRetentionAndCompactionAct() throws Exception {
         ServiceConfig.Topics t = new ServiceConfig.Topics("p1.");
@@ -90,6 +95,10 @@ class TopicProvisionerTest {
         admin.createTopics(List.of(new NewTopic(t.predictions(), 2, (short) 1),
                 new NewTopic(TopicProvisioner.auditTopic(t), 2, (short) 1),
                 new NewTopic(changelog, 2, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
+        for (int i = 0; i < 300 && !admin.listTopics().names().get().containsAll(List.of(t.predictions(),
+                TopicProvisioner.auditTopic(t), changelog)); i++) {
+            Thread.sleep(100); // until the broker lists what was just created
+        }
         // an operator's own setting that KATO does not own stays
         ConfigResource pr = new ConfigResource(ConfigResource.Type.TOPIC, t.predictions());
         admin.incrementalAlterConfigs(Map.of(pr, List.of(new AlterConfigOp(new ConfigEntry("delete.retention.ms", "1234"),
@@ -98,6 +107,10 @@ class TopicProvisionerTest {
         StorageConfig s = StorageConfig.fromEnvironment(Map.of("KATO_PREDICTIONS_RETENTION_MS", "7200000",
                 "KATO_AUDIT_RETENTION_BYTES", "1073741824"));
         TopicProvisioner.ensureTopics(admin, t, 2, (short) 1, 16 * 1024 * 1024, true, s, List.of(changelog));
+        // an altered config reaches the broker's view through the metadata log a moment later
+        awaitConfig(t.predictions(), "retention.ms", "7200000");
+        awaitConfig(TopicProvisioner.auditTopic(t), "retention.bytes", Long.toString(1024L * 1024 * 1024 / 2));
+        awaitConfig(changelog, "segment.ms", "3600000");
 
         Config predictions = config(t.predictions());
         assertEquals("zstd", predictions.get("compression.type").value());
