@@ -115,6 +115,13 @@ class DiskBoundsTest {
         if (producer != null) producer.close();
         if (admin != null) admin.close();
         if (kato != null) kato.close();
+        if (data != null) {
+            try (Stream<Path> files = Files.walk(data)) { // a few hundred MB: not left in /tmp
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
     }
 
     private static HttpResponse<String> call(String method, String path, String body) throws Exception {
