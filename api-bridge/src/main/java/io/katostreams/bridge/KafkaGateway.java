@@ -110,6 +110,8 @@ final class KafkaGateway implements AutoCloseable {
     private final Thread replyThread;
     private final ScheduledExecutorService ticker;
     private volatile boolean running = true;
+    /** Whose state the ticks carry to the topology (DiskGuardHeader); null: no header. */
+    private volatile DiskGuard diskGuard;
     private volatile int commandPartitions;
     private final Admin admin;
     /** Largest record the topics accept ({@code max.message.bytes}), read once the topics exist. */
@@ -159,6 +161,8 @@ final class KafkaGateway implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // the topics are zstd (issue 16); a batch already in the topic's codec is stored as sent
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
         // send() blocks at most this long for metadata or buffer space: within the reply timeout.
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout);
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(timeout, 30_000));
@@ -321,7 +325,20 @@ final class KafkaGateway implements AutoCloseable {
         return ProcessorId.sanitizeNode(nodeId).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** One no-op per partition of kato.commands, to move the topology's stream time forward. */
+    void diskGuard(DiskGuard guard) {
+        this.diskGuard = guard;
+    }
+
+    /** A tick round now (off the caller's thread): carries a changed disk guard state to the topology. */
+    void tickNow() {
+        if (running) ticker.execute(this::tick);
+    }
+
+    /**
+     * One no-op per partition of kato.commands, to move the topology's stream time forward. With a
+     * disk guard, each carries its state as a header: the topology's input, so its refusals are
+     * deterministic (a replayed record meets the same state), and re-asserted every tick.
+     */
     private void tick() {
         if (!running || !isReady()) {
             return;
@@ -331,8 +348,14 @@ final class KafkaGateway implements AutoCloseable {
             commandPartitions = partitions;
             byte[] value = commands.encode(command(correlationPrefix + "tick-" + sequence.incrementAndGet(), null,
                     "", null, null, new CountSessions()));
+            DiskGuard guard = diskGuard;
             for (int p = 0; p < partitions; p++) {
-                producer.send(new ProducerRecord<>(config.commandsTopic(), p, clock.millis(), EMPTY_KEY, value));
+                ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(config.commandsTopic(), p, clock.millis(), EMPTY_KEY, value);
+                if (guard != null) {
+                    r.headers().add(io.katostreams.schemas.DiskGuardHeader.NAME,
+                            io.katostreams.schemas.DiskGuardHeader.value(guard.refusing()));
+                }
+                producer.send(r);
             }
             ticksSent.incrementAndGet();
         } catch (RuntimeException e) {

@@ -46,14 +46,26 @@ public final class KatoBridge implements AutoCloseable {
     private final KatoApi api;
     private final OpsApi ops;
     private final SessionEvents events;
+    /** Null when no disk is watched (KATO_DISK_GUARD_PATH unset). */
+    private final DiskGuard diskGuard;
     private Javalin app;
 
     public KatoBridge(BridgeConfig config) {
-        this(config, Clock.systemUTC());
+        this(config, Clock.systemUTC(), null);
+    }
+
+    /** A bridge that also enforces {@code diskGuard} (may be null); the bridge starts and closes it. */
+    public KatoBridge(BridgeConfig config, DiskGuard diskGuard) {
+        this(config, Clock.systemUTC(), diskGuard);
     }
 
     KatoBridge(BridgeConfig config, Clock clock) {
+        this(config, clock, null);
+    }
+
+    KatoBridge(BridgeConfig config, Clock clock, DiskGuard diskGuard) {
         this.config = config;
+        this.diskGuard = diskGuard;
         this.clock = clock;
         this.metrics = new BridgeMetrics(clock);
         Properties adminProps = new Properties();
@@ -67,12 +79,18 @@ public final class KatoBridge implements AutoCloseable {
         BridgeServices services = new BridgeServices(config, gateway, directory, metrics, processors, events, clock);
         this.api = new KatoApi(services);
         this.ops = new OpsApi(services, admin);
+        if (diskGuard != null) {
+            gateway.diskGuard(diskGuard);
+            ops.diskGuard(diskGuard);
+        }
     }
 
     /** Starts the Kafka clients and the HTTP server; returns once the server listens. */
     public KatoBridge start() {
         metrics.start();
         gateway.start();
+        // a change reaches the topology at once, not only with the next tick
+        if (diskGuard != null) diskGuard.start(gateway::tickNow);
         directory.start();
         ops.warmUp();
         app = Javalin.create(this::configure).start(config.host(), config.port());
@@ -174,6 +192,12 @@ public final class KatoBridge implements AutoCloseable {
                 return;
             }
         }
+        if (diskGuard != null && diskGuard.refusing() && DiskGuard.isGrowth(ctx.method().name(), ctx.path())) {
+            // 507 Insufficient Storage in KATO's error shape, before the body is read or a command written
+            Http.detail(ctx, 507, diskGuard.refusal());
+            ctx.skipRemainingHandlers();
+            return;
+        }
         if (!api.guard(ctx)) {
             ctx.skipRemainingHandlers();
         }
@@ -206,6 +230,7 @@ public final class KatoBridge implements AutoCloseable {
         if (app != null) {
             app.stop();
         }
+        if (diskGuard != null) diskGuard.close();
         gateway.close();
         directory.close();
         admin.close(Duration.ofSeconds(2));
@@ -216,7 +241,7 @@ public final class KatoBridge implements AutoCloseable {
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> env = System.getenv();
         BridgeConfig config = BridgeConfig.fromEnvironment(env);
-        KatoBridge bridge = new KatoBridge(config).start();
+        KatoBridge bridge = new KatoBridge(config, DiskGuard.fromEnvironment(env)).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             bridge.close();

@@ -104,6 +104,29 @@ final class OpsApi {
         Http.json(ctx, 200, o);
     }
 
+    /** Null when no disk is watched. */
+    private volatile DiskGuard diskGuard;
+
+    void diskGuard(DiskGuard guard) {
+        this.diskGuard = guard;
+    }
+
+    /** The disk guard's sample for /health, or null without a guard. */
+    private ObjectNode disk() {
+        DiskGuard g = diskGuard;
+        if (g == null) return null;
+        DiskGuard.State s = g.state();
+        ObjectNode d = Http.NODES.objectNode();
+        d.put("path", g.path().toString());
+        d.put("free_bytes", s.freeBytes());
+        d.put("total_bytes", s.totalBytes());
+        d.put("used_ratio", Http.plain(Math.round(s.usedRatio() * 10000) / 10000.0));
+        d.put("max_used_percent", g.maxUsedPercent());
+        d.put("min_free_bytes", g.minFreeBytes());
+        d.put("refusing_growth", s.refusing());
+        return d;
+    }
+
     /** {@code GET /health}: always 200, even when degraded (spec 01 §2.1). */
     private void health(Context ctx) {
         Checks c = checks();
@@ -120,6 +143,8 @@ final class OpsApi {
         o.put("timestamp", Http.isoOffset(services.clock().instant()));
         o.set("kafka", c.kafka());
         o.set("redis", c.redis());
+        ObjectNode disk = disk();
+        if (disk != null) o.set("disk", disk);
         Http.json(ctx, 200, o);
     }
 
@@ -203,6 +228,12 @@ final class OpsApi {
             }
         } else {
             r.putNull("reachable");
+        }
+        DiskGuard g = diskGuard;
+        String diskIssue = g == null ? null : g.issue();
+        if (diskIssue != null) {
+            issues.add(diskIssue);
+            degraded = true;
         }
         String status = unhealthy ? "unhealthy" : degraded ? "degraded" : "healthy";
         return new Checks(status, issues, kafka, r);
@@ -498,6 +529,15 @@ final class OpsApi {
                 services.directory().liveCount());
         gauge(b, "kato_bridge_topics_ready", "1 when connected to the KATO topics", services.gateway().isReady() ? 1 : 0);
         gauge(b, "kato_bridge_uptime_seconds", "Seconds since start", services.metrics().uptimeSeconds());
+        DiskGuard g = diskGuard;
+        if (g != null) {
+            DiskGuard.State s = g.state();
+            gauge(b, "kato_disk_free_bytes", "Free bytes on the filesystem of the watched data directory", s.freeBytes());
+            gauge(b, "kato_disk_total_bytes", "Size of the filesystem of the watched data directory", s.totalBytes());
+            gauge(b, "kato_disk_used_ratio", "Share of that filesystem in use (0..1)", s.usedRatio());
+            gauge(b, "kato_disk_guard_refusing", "1 while observations and learns are refused for lack of disk",
+                    s.refusing() ? 1 : 0);
+        }
         gauge(b, "kato_bridge_memory_used_bytes", "JVM heap in use", BridgeMetrics.processMemoryBytes());
         ctx.attribute(Http.ATTR_WRITTEN, Boolean.TRUE);
         ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8").result(b.toString());

@@ -41,7 +41,13 @@ public final class ConfigReference {
                     SessionSettings.ALL),
             Group.of("Deployment", "Read by each topology instance: how it connects to Kafka, keeps its state "
                     + "and scales.", DeploymentSettings.ALL),
+            Group.of("Disk and growth bounds", "Read by the topology (issue 16): which prediction sets are published, "
+                    + "topic compression and retention, how much knowledge one input may create. See "
+                    + "docs/topology.md § Disk.", io.katostreams.topology.StorageSettings.ALL),
             Group.of("REST bridge", "Read by each bridge instance.", io.katostreams.bridge.BridgeSettings.ALL,
+                    (io.katostreams.bridge.BridgeSetting<?> b) -> new Row(b.envVar(), b.defaultValue(), b.rule(), b.doc())),
+            Group.of("Disk guard", "Read by each bridge instance; the standalone runtime watches its broker's data "
+                    + "directory.", io.katostreams.bridge.DiskGuardSettings.ALL,
                     (io.katostreams.bridge.BridgeSetting<?> b) -> new Row(b.envVar(), b.defaultValue(), b.rule(), b.doc())),
             Group.of("Standalone runtime", "Read by `./ops/kato up`; a service given by URL is used instead of "
                     + "being started.", StandaloneSettings.ALL));

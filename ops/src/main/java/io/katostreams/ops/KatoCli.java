@@ -104,6 +104,15 @@ public final class KatoCli {
                 return 1;
             }
         }
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(env),
+                // default.api.timeout.ms may not be below request.timeout.ms
+                org.apache.kafka.clients.admin.AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                org.apache.kafka.clients.admin.AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+            TopicDiskUsage.print(TopicDiskUsage.bytesPerTopic(admin), System.out);
+        } catch (Exception e) {
+            System.err.println("kato status: disk use per topic unavailable from " + bootstrap(env) + " (" + e + ")");
+        }
         return 0;
     }
 

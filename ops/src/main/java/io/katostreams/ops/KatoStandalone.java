@@ -29,8 +29,13 @@ public final class KatoStandalone implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final Map<String, String> where = new LinkedHashMap<>();
     private KatoBridge bridge;
+    private io.katostreams.bridge.DiskGuard diskGuard;
+    /** Stands in for the data directory's filesystem in tests; null: the real one. */
+    private final io.katostreams.bridge.DiskGuard.Space diskSpace;
 
-    private KatoStandalone() {}
+    private KatoStandalone(io.katostreams.bridge.DiskGuard.Space diskSpace) {
+        this.diskSpace = diskSpace;
+    }
 
     /**
      * Settings for a private instance beside any other on this machine: data in {@code dataDir},
@@ -50,7 +55,16 @@ public final class KatoStandalone implements AutoCloseable {
 
     /** Starts everything; on failure stops what was started and rethrows. */
     public static KatoStandalone start(Map<String, String> environment) throws Exception {
-        KatoStandalone s = new KatoStandalone();
+        return start(environment, null);
+    }
+
+    /**
+     * Starts everything, the disk guard reading {@code diskSpace} instead of the data directory's
+     * filesystem (tests: a disk of a chosen size without mounting one).
+     */
+    public static KatoStandalone start(Map<String, String> environment, io.katostreams.bridge.DiskGuard.Space diskSpace)
+            throws Exception {
+        KatoStandalone s = new KatoStandalone(diskSpace);
         try {
             s.startAll(new HashMap<>(environment));
             return s;
@@ -115,14 +129,30 @@ public final class KatoStandalone implements AutoCloseable {
         started.push(connect);
         where.put("Connect", connect.rest() + " (sinks: MongoDB" + (qdrant.isBlank() ? "" : ", Qdrant " + qdrant) + ")");
 
-        bridge = new KatoBridge(BridgeConfig.fromEnvironment(env)).start();
+        // The disk guard watches the embedded broker's data directory (issue 16); with an external
+        // broker only when KATO_DISK_GUARD_PATH names a directory on its disk.
+        if (where.get("Kafka").contains("embedded")) {
+            env.putIfAbsent(io.katostreams.bridge.DiskGuardSettings.PATH.envVar(), data.resolve("kafka").toString());
+        }
+        io.katostreams.bridge.DiskGuard guard = io.katostreams.bridge.DiskGuard.fromEnvironment(env, diskSpace);
+        diskGuard = guard;
+        bridge = new KatoBridge(BridgeConfig.fromEnvironment(env), guard).start();
         started.push(bridge);
         bridge.awaitReady(Duration.ofSeconds(60));
         where.put("REST", "http://localhost:" + bridge.port() + "  (docs: /docs, health: /health)");
+        if (guard != null) {
+            where.put("Disk guard", guard.path() + ": observations and learns refused past " + guard.maxUsedPercent()
+                    + " % used or under " + guard.minFreeBytes() / (1024 * 1024) + " MiB free");
+        }
     }
 
     public int restPort() {
         return bridge.port();
+    }
+
+    /** The disk guard on the data directory, or null when none watches it. */
+    public io.katostreams.bridge.DiskGuard diskGuard() {
+        return diskGuard;
     }
 
     /** What runs where, one line per service. */
@@ -132,7 +162,7 @@ public final class KatoStandalone implements AutoCloseable {
 
     public void print(PrintStream out) {
         out.println("KATO Streams is running:");
-        where.forEach((k, v) -> out.printf("  %-9s %s%n", k, v));
+        where.forEach((k, v) -> out.printf("  %-10s %s%n", k, v));
         out.println("Stop with Ctrl-C.");
     }
 

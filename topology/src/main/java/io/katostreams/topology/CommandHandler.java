@@ -90,12 +90,23 @@ public final class CommandHandler {
     /** See {@link #expiries()}; null until first needed. */
     private NavigableMap<Long, Set<String>> expiryIndex;
     private Map<String, Long> expiryOf;
+    /** Why knowledge growth is refused (the disk guard, an input of the topology), or null. */
+    private String growthRefusal;
 
     public CommandHandler(ServiceConfig config, RecordStore<SessionState> sessions, RecordStore<KnowledgeRecord> knowledge) {
         this.config = config;
         this.sessions = sessions;
         this.knowledge = knowledge;
         this.processor = new ObservationProcessor(new Predictor(config.rankKey()), config.sessionDefaults());
+    }
+
+    /**
+     * Sets (non-null) or lifts (null) the refusal of knowledge growth: while set, observe,
+     * observe-sequence, learn and import are answered 507 and {@link #handleObservation} rejects.
+     * The caller derives it from its input records only (see DiskGuardHeader), never from the disk.
+     */
+    public void refuseGrowth(String reason) {
+        this.growthRefusal = reason;
     }
 
     // ---- commands -------------------------------------------------------------------------------
@@ -149,6 +160,15 @@ public final class CommandHandler {
                 + "): learn or clear its STM first";
     }
 
+    /** Null when the observation's symbol count is within KATO_MAX_EVENT_SYMBOLS; otherwise why not. */
+    private String tooManySymbols(io.katostreams.schemas.avro.Observation o, String where) {
+        long symbols = (long) o.getStrings().size() + (o.getVectors().isEmpty() ? 0 : 1);
+        int max = config.storage().maxEventSymbols();
+        if (symbols <= max) return null;
+        return "the observation has " + symbols + " symbols" + where + ", over KATO_MAX_EVENT_SYMBOLS (" + max
+                + "): send fewer strings per event";
+    }
+
     /**
      * An upper estimate of what an observation adds to a session record. {@link #growthRefused}
      * doubles it: a string learned later is also the key and the name of its symbol record.
@@ -183,7 +203,10 @@ public final class CommandHandler {
         if (op instanceof GetCognitionData) return nodeSnapshot(c, "cognition_data", cognitions);
         if (op instanceof ForgetNode) return forgetNode(c, ts);
         if (op instanceof CountSessions) return countSessions(c, ts);
-        if (op instanceof ImportNode in) return importNode(c, in, ts);
+        if (op instanceof ImportNode in) {
+            if (growthRefusal != null) return reply(c, 507, detail(growthRefusal), null);
+            return importNode(c, in, ts);
+        }
         if (op instanceof SessionExists) return sessionExists(c, ts);
 
         String sessionId = c.getSessionId();
@@ -198,6 +221,10 @@ public final class CommandHandler {
             return reply(c, 404, sessionNotFound(sessionId), null);
         }
         s.access(ts, config.sessionAutoExtend());
+        if (growthRefusal != null && (op instanceof Observe || op instanceof ObserveSequence || op instanceof Learn)) {
+            save(s); // the access still slid the expiry
+            return reply(c, 507, detail(growthRefusal), s);
+        }
 
         if (op instanceof GetSession) return saveAndReply(c, s, sessionResponse(s, ts, true));
         if (op instanceof DeleteSession) {
@@ -289,6 +316,11 @@ public final class CommandHandler {
     }
 
     private Reply observe(Command c, Session s, Observe o, long ts, List<Output> out) {
+        String tooWide = tooManySymbols(o.getObservation(), "");
+        if (tooWide != null) {
+            save(s);
+            return reply(c, 413, detail(tooWide), s);
+        }
         String refused = growthRefused(s, inputBytes(o.getObservation()));
         if (refused != null) {
             save(s);
@@ -304,7 +336,7 @@ public final class CommandHandler {
             return reply(c, 400, detail(e.getMessage()), s);
         }
         Session after = result.session();
-        afterStep(after, o.getObservation(), result.step(), ts, out);
+        afterStep(after, o.getObservation(), result.step(), ts, out, config.storage().publishRestPredictions());
         save(after);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "okay");
@@ -319,6 +351,13 @@ public final class CommandHandler {
 
     private Reply observeSequence(Command c, Session s, ObserveSequence seq, long ts, List<Output> out) {
         long adds = 0;
+        for (int i = 0; i < seq.getObservations().size(); i++) {
+            String tooWide = tooManySymbols(seq.getObservations().get(i), " (observation_index " + i + ")");
+            if (tooWide != null) {
+                save(s);
+                return reply(c, 413, detail(tooWide), s);
+            }
+        }
         for (io.katostreams.schemas.avro.Observation o : seq.getObservations()) adds += inputBytes(o);
         String refused = growthRefused(s, adds);
         if (refused != null) {
@@ -342,7 +381,7 @@ public final class CommandHandler {
         }
         Session after = r.session();
         for (int i = 0; i < r.steps().size(); i++) {
-            afterStep(after, seq.getObservations().get(i), r.steps().get(i), ts, out);
+            afterStep(after, seq.getObservations().get(i), r.steps().get(i), ts, out, config.storage().publishRestPredictions());
         }
         if (!items.isEmpty()) save(after);
         else save(s);
@@ -499,6 +538,9 @@ public final class CommandHandler {
         s.access(ts, config.sessionAutoExtend());
         io.katostreams.schemas.avro.Observation o = new io.katostreams.schemas.avro.Observation(r.getStrings(),
                 r.getVectors(), r.getEmotives(), r.getMetadataJson(), r.getUniqueId());
+        if (growthRefusal != null) throw new Rejected(growthRefusal);
+        String tooWide = tooManySymbols(o, "");
+        if (tooWide != null) throw new Rejected(tooWide);
         String refused = growthRefused(s, inputBytes(o));
         if (refused != null) throw new Rejected(refused);
         String uniqueId = r.getUniqueId() != null && !r.getUniqueId().isEmpty() ? r.getUniqueId() : "obs-" + hex32(recordId);
@@ -508,7 +550,7 @@ public final class CommandHandler {
         } catch (VectorDimensionException e) {
             throw new Rejected("vectors: " + e.getMessage());
         }
-        afterStep(result.session(), o, result.step(), ts, out);
+        afterStep(result.session(), o, result.step(), ts, out, true); // a Kafka user consumes kato.predictions
         save(result.session());
         return out;
     }
@@ -628,8 +670,12 @@ public final class CommandHandler {
     // ---- helpers --------------------------------------------------------------------------------
 
     /** Publishing and snapshots after one observation step. */
+    /**
+     * @param publish whether a prediction set goes to kato.predictions: always for observations from
+     *                kato.observations, for REST observations only with KATO_PUBLISH_REST_PREDICTIONS
+     */
     private void afterStep(Session s, io.katostreams.schemas.avro.Observation raw, ObservationProcessor.Step step,
-                           long ts, List<Output> out) {
+                           long ts, List<Output> out, boolean publish) {
         String pid = pid(s.nodeId());
         String nodeId = s.nodeId();
         percepts.put(pid, () -> {
@@ -654,9 +700,9 @@ public final class CommandHandler {
             return cognition;
         });
 
-        if (step.predictions() != null) {
+        if (publish && step.predictions() != null) {
             out.add(new Output(Output.Kind.PREDICTIONS, s.nodeId(), PredictionCodec.set(s.nodeId(), s.sessionId(),
-                    step.uniqueId(), step.time(), ts, step.predictions())));
+                    step.uniqueId(), step.time(), ts, step.predictions(), config.storage().topicMaxPredictions())));
         }
     }
 
@@ -752,7 +798,8 @@ public final class CommandHandler {
     }
 
     private StoreBackedKnowledgeBase node(String nodeId) {
-        return nodes.computeIfAbsent(pid(nodeId), p -> new StoreBackedKnowledgeBase(p, nodeId, knowledge, config.maxRecordBytes()));
+        return nodes.computeIfAbsent(pid(nodeId), p -> new StoreBackedKnowledgeBase(p, nodeId, knowledge, config.maxRecordBytes(),
+                config.storage().maxNewSymbolsPerLearn()));
     }
 
     private String pid(String nodeId) {

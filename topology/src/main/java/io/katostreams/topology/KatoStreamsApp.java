@@ -81,10 +81,17 @@ public final class KatoStreamsApp implements AutoCloseable {
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         int inputPartitions;
         try (Admin a = Admin.create(admin)) {
-            inputPartitions = TopicProvisioner.ensureTopics(a, config.topics(), partitions, replication, config.maxRecordBytes(), brokerTimestamps);
+            inputPartitions = TopicProvisioner.ensureTopics(a, config.topics(), partitions, replication, config.maxRecordBytes(),
+                    brokerTimestamps, config.storage(), changelogs(applicationId));
         }
         Properties props = new Properties();
         props.putAll(streamsProperties);
+        // Disk (issue 16): compressed batches from the producer (the broker keeps them as they are when
+        // the topic's compression.type is the same codec), and changelogs created compacted with
+        // segments that close, so the cleaner can run (Kafka Streams' topic.-prefixed configs).
+        props.put(StreamsConfig.producerPrefix("compression.type"), config.storage().producerCompression());
+        TopicProvisioner.compactionSegments(config.maxRecordBytes(), config.storage())
+                .forEach((k, v) -> props.put(StreamsConfig.topicPrefix(k), v));
         int maxMessage = TopicProvisioner.maxMessageBytes(config.maxRecordBytes());
         props.put(StreamsConfig.producerPrefix("max.request.size"), maxMessage);
         props.put(StreamsConfig.producerPrefix("buffer.memory"), Math.max(64L * 1024 * 1024, 4L * maxMessage));
@@ -115,6 +122,15 @@ public final class KatoStreamsApp implements AutoCloseable {
             }
         }
         return this;
+    }
+
+    /** The changelog topics of the stores under {@code applicationId}. */
+    static java.util.List<String> changelogs(String applicationId) {
+        return java.util.List.of(applicationId + "-" + KatoTopology.SESSIONS_STORE + "-changelog",
+                applicationId + "-" + KatoTopology.KNOWLEDGE_STORE + "-changelog",
+                applicationId + "-" + KatoTopology.GUARD_STORE + "-changelog",
+                applicationId + "-" + KatoTopology.PENDING_STORE + "-changelog",
+                applicationId + "-" + KatoTopology.CLAIMS_STORE + "-changelog");
     }
 
     /** Records of kato.knowledge not yet applied, per Kafka Connect sink group (connect-*). */

@@ -33,6 +33,8 @@ public final class KatoTopology {
     public static final String PENDING_STORE = "kato-pending";
     /** User-chosen session id → the node that claimed it. */
     public static final String CLAIMS_STORE = "kato-session-claims";
+    /** One key per task: the disk guard's latest state, an input (see DiskGuardHeader). */
+    public static final String GUARD_STORE = "kato-guard";
     static final String PROCESSOR = "kato-node-processor";
     static final String CLAIM_PROCESSOR = "kato-claim-processor";
 
@@ -64,6 +66,8 @@ public final class KatoTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(KNOWLEDGE_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(changelog), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(changelog), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(GUARD_STORE),
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(changelog), PROCESSOR);
         topology.addSink("replies", t.replies(), outKey, outValue, PROCESSOR);
         topology.addSink("predictions", t.predictions(), outKey, outValue, PROCESSOR);

@@ -1,5 +1,6 @@
 package io.katostreams.topology;
 
+import io.katostreams.schemas.DiskGuardHeader;
 import io.katostreams.schemas.ProcessorId;
 import io.katostreams.schemas.avro.Command;
 import io.katostreams.schemas.avro.DeadLetter;
@@ -65,6 +66,10 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private final java.util.Set<String> waitingNodes = new java.util.HashSet<>();
     private org.apache.kafka.common.metrics.Sensor commandsSensor, observationsSensor, deadLettersSensor, predictionsSensor,
             misplacedSensor, claimsRefusedSensor;
+    /** The disk guard's state of this task, as last received (see {@link DiskGuardHeader}). */
+    private KeyValueStore<String, byte[]> guard;
+    private boolean refusing;
+    private static final String GUARD_KEY = "disk";
 
     NodeProcessor(ServiceConfig config, int partitions) {
         this.config = config;
@@ -94,6 +99,9 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
         handler = new CommandHandler(config, new KafkaRecordStore<>(sessions, KatoSerdes.sessions()),
                 new KafkaRecordStore<>(knowledge, KatoSerdes.knowledge()));
+        guard = context.getStateStore(KatoTopology.GUARD_STORE);
+        refusing = guard.get(GUARD_KEY) != null;
+        handler.refuseGrowth(refusing ? DiskGuardHeader.REASON : null);
         // kato.sessions and kato.knowledge carry the stores' changes, published when the cache is flushed
         StoreChangeForwarder.install(context, KatoTopology.SESSIONS_STORE, "sessions");
         StoreChangeForwarder.install(context, KatoTopology.KNOWLEDGE_STORE, "knowledge");
@@ -116,6 +124,11 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Routed.Input in = new Routed.Input(topic.equals(topics.commands()) ? Routed.COMMAND : Routed.OBSERVATION, topic,
                 m == null ? -1 : m.partition(), m == null ? -1 : m.offset(), record.timestamp(), record.key(), record.value());
         try {
+            if (topic.equals(topics.commands())) {
+                // the bridge's ticks carry the disk guard's state: an input, so a replay sees what the first run saw
+                org.apache.kafka.common.header.Header g = record.headers().lastHeader(DiskGuardHeader.NAME);
+                if (g != null) applyGuard(g.value());
+            }
             if (topic.equals(topics.routing())) {
                 processRouted(in);
                 return;
@@ -137,6 +150,18 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         boolean partitionScoped() {
             return command != null && command.getOp() instanceof io.katostreams.schemas.avro.CountSessions;
         }
+    }
+
+    /** A new disk guard state from the input: kept in the store, so a replay sees what the first run saw. */
+    private void applyGuard(byte[] value) {
+        boolean refuse = value != null && DiskGuardHeader.REFUSE.equals(new String(value, StandardCharsets.UTF_8));
+        if (refuse == refusing) return;
+        refusing = refuse;
+        if (refuse) guard.put(GUARD_KEY, value);
+        else guard.delete(GUARD_KEY);
+        handler.refuseGrowth(refuse ? DiskGuardHeader.REASON : null);
+        LOG.warn("disk guard {} on partition {}", refuse ? "ON: refusing observations and learns" : "off: accepting again",
+                context.taskId());
     }
 
     /** Decodes an input record; null when it went to the dead-letter topic instead. */
@@ -349,6 +374,15 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Routed.Input in = d.in();
         if (d.command() != null) {
             emit(handler.handle(d.command(), in.timestamp()), in.timestamp());
+            sendReleases(in.timestamp());
+            return;
+        }
+        if (refusing) {
+            // A small dead letter: the value is not copied (dead letters are on the same full disk);
+            // the record stays on its input topic, named by topic, partition and offset, to replay.
+            deadLetter(new Routed.Input(in.kind(), in.topic(), in.partition(), in.offset(), in.timestamp(), in.key(), null),
+                    DiskGuardHeader.REASON + "; the observation was not applied (its value is not copied here: replay it "
+                    + "from the topic, partition and offset of this dead letter)", null);
             sendReleases(in.timestamp());
             return;
         }

@@ -48,6 +48,19 @@ public final class PredictionCodec {
         return out;
     }
 
+    /**
+     * The set published on kato.predictions, with at most {@code maxPredictions} predictions (the
+     * best ranked; 0 = all); the future potentials are those of all predictions.
+     */
+    public static PredictionSet set(String nodeId, String sessionId, String uniqueId, long time, long observedAt,
+                                    PredictionResult r, int maxPredictions) {
+        PredictionSet all = set(nodeId, sessionId, uniqueId, time, observedAt, r);
+        if (maxPredictions > 0 && all.getPredictions().size() > maxPredictions) {
+            all.setPredictions(new java.util.ArrayList<>(all.getPredictions().subList(0, maxPredictions)));
+        }
+        return all;
+    }
+
     public static PredictionSet set(String nodeId, String sessionId, String uniqueId, long time, long observedAt,
                                     PredictionResult r) {
         return PredictionSet.newBuilder().setNodeId(nodeId).setSessionId(sessionId).setUniqueId(uniqueId)

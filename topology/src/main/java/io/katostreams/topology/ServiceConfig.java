@@ -10,10 +10,11 @@ import java.util.Map;
  * The resolved service configuration of one topology instance.
  *
  * @param sessionDefaults the service defaults of every per-session setting
+ * @param storage         what is published, how topics are kept, how much one input may grow (issue 16)
  */
 public record ServiceConfig(String serviceName, long sessionTtlSeconds, boolean sessionAutoExtend, RankKey rankKey,
                             String topicPrefix, boolean jsonOutput, long expiryScanMs, int maxRecordBytes,
-                            SessionConfig sessionDefaults) {
+                            SessionConfig sessionDefaults, StorageConfig storage) {
 
     public static ServiceConfig defaults() {
         return fromEnvironment(Map.of());
@@ -30,7 +31,8 @@ public record ServiceConfig(String serviceName, long sessionTtlSeconds, boolean 
                 "json".equals(read(ServiceSettings.OUTPUT_FORMAT, env)),
                 read(ServiceSettings.EXPIRY_SCAN_MS, env),
                 read(ServiceSettings.MAX_RECORD_BYTES, env).intValue(),
-                SessionConfig.fromEnvironment(env));
+                SessionConfig.fromEnvironment(env),
+                StorageConfig.fromEnvironment(env));
     }
 
     private static <T> T read(Setting<T> s, Map<String, String> env) {

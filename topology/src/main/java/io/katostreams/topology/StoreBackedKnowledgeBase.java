@@ -32,6 +32,7 @@ import java.util.function.Consumer;
 public final class StoreBackedKnowledgeBase implements KnowledgeBase {
 
     private final String processorId;
+    private final int maxNewSymbols;
     private final String nodeId;
     private final RecordStore<KnowledgeRecord> store;
     /** Largest pattern record a learn may leave behind (KATO_MAX_RECORD_BYTES less headroom). */
@@ -53,6 +54,13 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
     }
 
     public StoreBackedKnowledgeBase(String processorId, String nodeId, RecordStore<KnowledgeRecord> store, int maxRecordBytes) {
+        this(processorId, nodeId, store, maxRecordBytes, Integer.MAX_VALUE);
+    }
+
+    /** @param maxNewSymbols most symbol records one learn may create (KATO_MAX_NEW_SYMBOLS_PER_LEARN) */
+    public StoreBackedKnowledgeBase(String processorId, String nodeId, RecordStore<KnowledgeRecord> store, int maxRecordBytes,
+                                    int maxNewSymbols) {
+        this.maxNewSymbols = maxNewSymbols;
         this.processorId = processorId;
         this.nodeId = nodeId;
         this.store = store;
@@ -116,6 +124,7 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
                     + " bytes): its metadata holds every distinct value ever learned with it; nothing was learned");
         }
         checkSymbolGrowth(request);
+        checkNewSymbols(request);
         LearnApplied applied = memory.learn(request);
         write(KnowledgeCodec.pattern(processorId, nodeId, applied.pattern()));
         for (SymbolStats s : applied.symbols()) write(KnowledgeCodec.symbol(processorId, nodeId, s));
@@ -204,6 +213,21 @@ public final class StoreBackedKnowledgeBase implements KnowledgeBase {
                             + " bytes): it sums every emotive name ever learned with it; nothing was learned");
                 }
             }
+        }
+    }
+
+    /** A learn may create at most {@link #maxNewSymbols} symbol records; refused before anything changes. */
+    private void checkNewSymbols(LearnRequest r) {
+        java.util.Set<String> fresh = new java.util.HashSet<>();
+        for (List<String> event : r.events()) {
+            for (String symbol : event) {
+                if (memory.symbol(symbol).isEmpty()) fresh.add(symbol);
+            }
+        }
+        if (fresh.size() > maxNewSymbols) {
+            throw new KnowledgeTooLarge("learning pattern PTRN|" + r.name() + " would create " + fresh.size()
+                    + " new symbol records for node " + nodeId + ", over KATO_MAX_NEW_SYMBOLS_PER_LEARN (" + maxNewSymbols
+                    + "); nothing was learned");
         }
     }
 
