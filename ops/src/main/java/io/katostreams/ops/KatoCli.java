@@ -69,7 +69,7 @@ public final class KatoCli {
                 case "verify" -> verify(env, args);
                 case "produce" -> TopicTools.produce(bootstrap(env), ServiceConfig.fromEnvironment(env).topicPrefix(), args,
                         System.in, System.err);
-                case "tail" -> TopicTools.tail(bootstrap(env), ServiceConfig.fromEnvironment(env).topicPrefix(), args, System.out);
+                case "tail" -> TopicTools.tail(bootstrap(env), ServiceConfig.fromEnvironment(env).topicPrefix(), args, System.out, System.err);
                 default -> {
                     System.err.println("usage: kato up | status | train FILE [--node NODE] | export NODE FILE | "
                             + "import FILE [NODE] | forget NODE [--yes] | verify NODE | produce [--node NODE] [--session SESSION] [TOPIC] | "

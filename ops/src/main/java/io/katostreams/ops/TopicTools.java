@@ -149,7 +149,7 @@ final class TopicTools {
      * Prints TOPIC's committed records as JSON lines on {@code out}: new ones (or all of them with
      * {@code --from-beginning}) until {@code --max} records were printed, or forever.
      */
-    static int tail(String bootstrap, String topicPrefix, String[] args, PrintStream out) {
+    static int tail(String bootstrap, String topicPrefix, String[] args, PrintStream out, PrintStream err) {
         String topic = null;
         boolean fromBeginning = false;
         long max = Long.MAX_VALUE;
@@ -185,6 +185,8 @@ final class TopicTools {
             if (fromBeginning) c.seekToBeginning(parts);
             else c.seekToEnd(parts);
             parts.forEach(c::position); // fix the start now, not at the first poll
+            err.println("kato tail: reading " + name + (fromBeginning ? " from the beginning" : " from now on")
+                    + " (committed records, " + parts.size() + " partitions)");
             long printed = 0;
             while (printed < max) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
