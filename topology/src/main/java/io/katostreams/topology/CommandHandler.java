@@ -188,6 +188,11 @@ public final class CommandHandler {
 
         String sessionId = c.getSessionId();
         Session s = sessionId == null ? null : sessionFor(sessionId, ts);
+        if (s != null && !ProcessorId.sanitizeNode(s.nodeId()).equals(ProcessorId.sanitizeNode(c.getNodeId()))) {
+            // another node's session (this task owns both nodes): for this node it does not exist,
+            // exactly as when the other node's session is held by another task
+            s = null;
+        }
         if (s == null) {
             if (op instanceof GetSession) return reply(c, 404, detail("Session " + sessionId + " not found or expired"), null);
             return reply(c, 404, sessionNotFound(sessionId), null);
@@ -239,7 +244,10 @@ public final class CommandHandler {
     }
 
     private Reply createSession(Command c, CreateSession cs, long ts, List<Output> out) {
-        Session existing = load(cs.getSessionId());
+        Session existing = sessionFor(cs.getSessionId(), ts);
+        if (existing != null && !ProcessorId.sanitizeNode(existing.nodeId()).equals(ProcessorId.sanitizeNode(cs.getNodeId()))) {
+            return reply(c, 409, detail(ownedBy(cs.getSessionId(), existing.nodeId(), cs.getNodeId())), null);
+        }
         if (existing != null) {
             // the same create delivered again: answer with the session as it is
             return reply(c, 200, sessionResponse(existing, ts, false), existing);
@@ -486,7 +494,7 @@ public final class CommandHandler {
             }
             s = Session.create(sessionId, r.getNodeId(), Map.of(), config.sessionTtlSeconds(), SessionConfig.EMPTY, ts);
         } else if (!ProcessorId.sanitizeNode(s.nodeId()).equals(node)) {
-            throw new Rejected("session " + sessionId + " belongs to node '" + s.nodeId() + "', not '" + r.getNodeId() + "'");
+            throw new Rejected(ownedBy(sessionId, s.nodeId(), r.getNodeId()));
         }
         s.access(ts, config.sessionAutoExtend());
         io.katostreams.schemas.avro.Observation o = new io.katostreams.schemas.avro.Observation(r.getStrings(),
@@ -503,6 +511,50 @@ public final class CommandHandler {
         afterStep(result.session(), o, result.step(), ts, out);
         save(result.session());
         return out;
+    }
+
+    /** Why a record of {@code asker} naming another node's session is refused: the owner rule. */
+    static String ownedBy(String sessionId, String owner, String asker) {
+        return "session_id: session " + sessionId + " belongs to node '" + owner + "', not '" + asker + "': a session id "
+                + "you choose is claimed by the first node that uses it, and records of any other node naming it are "
+                + "refused (docs/topology.md, \"Keys and node ownership\")";
+    }
+
+    // ---- session claims (the protocol is NodeProcessor's and ClaimProcessor's) ------------------
+
+    /**
+     * True when {@code sessionId} is user-chosen (not of the minted form, which is unique by
+     * construction) and this task holds no live session under it: creating one needs the id claimed
+     * first. A session found expired is removed now (and its claim released).
+     */
+    public boolean needsClaim(String sessionId, long ts) {
+        return !MINTED_SESSION_ID.matcher(sessionId).matches() && sessionFor(sessionId, ts) == null;
+    }
+
+    /** True when this task holds a live session {@code sessionId} of the node with canonical id {@code canonicalNode}. */
+    public boolean holds(String sessionId, String canonicalNode, long ts) {
+        Session s = sessionFor(sessionId, ts);
+        return s != null && ProcessorId.sanitizeNode(s.nodeId()).equals(canonicalNode);
+    }
+
+    /** The answer to a command refused before it reached the handler (a claim refused), when it asks for one. */
+    public List<Output> refused(Command c, int status, String reason) {
+        if (c.getReplyTo() == null) return List.of();
+        return List.of(new Output(Output.Kind.REPLY, c.getReplyTo(), reply(c, status, detail(reason), null)));
+    }
+
+    /** A user-chosen session id whose session was removed: its claim is to be released. */
+    public record Release(String sessionId, String nodeId) {
+    }
+
+    private final List<Release> releases = new ArrayList<>();
+
+    /** The releases due since the last call, in the order the sessions were removed. */
+    public List<Release> takeReleases() {
+        if (releases.isEmpty()) return List.of();
+        List<Release> due = List.copyOf(releases);
+        releases.clear();
+        return due;
     }
 
     /** Session ids as the REST bridge mints them (spec 02 §3.1), and as default sessions are named. */
@@ -651,6 +703,10 @@ public final class CommandHandler {
      */
 
     private void remove(String sessionId) {
+        if (!MINTED_SESSION_ID.matcher(sessionId).matches()) {
+            Session s = load(sessionId);
+            if (s != null) releases.add(new Release(sessionId, s.nodeId()));
+        }
         decoded.remove(sessionId);
         unindex(sessionId);
         sessions.delete(sessionId);

@@ -79,15 +79,16 @@ public final class KatoStreamsApp implements AutoCloseable {
     public KatoStreamsApp start() {
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        int inputPartitions;
         try (Admin a = Admin.create(admin)) {
-            TopicProvisioner.ensureTopics(a, config.topics(), partitions, replication, config.maxRecordBytes(), brokerTimestamps);
+            inputPartitions = TopicProvisioner.ensureTopics(a, config.topics(), partitions, replication, config.maxRecordBytes(), brokerTimestamps);
         }
         Properties props = new Properties();
         props.putAll(streamsProperties);
         int maxMessage = TopicProvisioner.maxMessageBytes(config.maxRecordBytes());
         props.put(StreamsConfig.producerPrefix("max.request.size"), maxMessage);
         props.put(StreamsConfig.producerPrefix("buffer.memory"), Math.max(64L * 1024 * 1024, 4L * maxMessage));
-        streams = new KafkaStreams(KatoTopology.build(config), props);
+        streams = new KafkaStreams(KatoTopology.build(config, inputPartitions), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

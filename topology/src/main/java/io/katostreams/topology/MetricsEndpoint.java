@@ -17,7 +17,9 @@ import java.util.function.Supplier;
 /**
  * Prometheus text exposition of a topology instance on {@code /metrics}: every numeric Kafka
  * Streams metric (threads, tasks, stores, and KATO's own counters of commands, observations,
- * prediction sets and dead letters, group {@code stream-kato-metrics}) plus the Redis mirror's
+ * prediction sets and dead letters, group {@code stream-kato-metrics}; the totals of records moved to
+ * their node's partition and of refused session claims also as {@code kato_misplaced_records_total}
+ * and {@code kato_session_claims_refused_total}) plus the Redis mirror's
  * status and lag, and the lag of every Kafka Connect sink group ({@code connect-*}) on kato.knowledge
  * ({@code kato_sink_lag}: records the MongoDB / Qdrant copies have not applied yet).
  */
@@ -49,6 +51,18 @@ public final class MetricsEndpoint implements AutoCloseable {
     static String render(KafkaStreams streams, MirrorStatus mirror) {
         Map<String, String> lines = new TreeMap<>();
         if (streams != null) {
+            // KATO's own counters summed over threads and tasks, under stable names
+            for (String counter : new String[]{"misplaced-records-total", "session-claims-refused-total"}) {
+                double sum = 0;
+                for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+                    if (e.getKey().name().equals(counter) && e.getKey().group().equals("stream-kato-metrics")
+                            && e.getValue().metricValue() instanceof Number n) {
+                        sum += n.doubleValue();
+                    }
+                }
+                String name = "kato_" + name(counter);
+                lines.put(name, name + " " + sum);
+            }
             lines.put("kato_streams_state", "kato_streams_state{state=\"" + streams.state() + "\"} 1");
             for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
                 Object v = e.getValue().metricValue();

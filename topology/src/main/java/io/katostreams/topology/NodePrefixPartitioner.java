@@ -1,6 +1,5 @@
 package io.katostreams.topology;
 
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 import java.util.Optional;
@@ -18,6 +17,6 @@ final class NodePrefixPartitioner implements StreamPartitioner<byte[], byte[]> {
         int end = 0;
         while (end < key.length && key[end] != '/') end++;
         byte[] prefix = java.util.Arrays.copyOf(key, end);
-        return Optional.of(Set.of(Utils.toPositive(Utils.murmur2(prefix)) % numPartitions));
+        return Optional.of(Set.of(NodePlacement.partitionOf(prefix, numPartitions)));
     }
 }

@@ -25,28 +25,49 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The one processor of the topology: it owns the sessions and knowledge of the nodes of its
- * partition (single writer). It decodes each input, re-keys records whose key is not the node's
- * canonical key, sends undecodable or inapplicable input to the dead-letter topic, runs the
- * {@link CommandHandler} and serialises what it returns. Nothing an input contains can make it throw.
+ * The processor of the node tasks: it owns the sessions and knowledge of the nodes of its partition
+ * (single writer). It decodes each input, moves a record that arrived on another partition than its
+ * node's to that partition ({@code kato.routing}), has user-chosen session ids claimed before a
+ * session is created under one ({@code kato.session-claims}, {@link ClaimProcessor}), sends
+ * undecodable or inapplicable input to the dead-letter topic, runs the {@link CommandHandler} and
+ * serialises what it returns. Nothing an input contains can make it throw.
+ *
+ * <p><b>Placement.</b> Node N is owned by the task of partition {@link NodePlacement#partitionOf}(N's
+ * canonical id) of kato.commands and kato.observations, the partition the Java producer (and so the
+ * REST bridge) picks for key N. A record that arrives on another partition (librdkafka's CRC32
+ * partitioner, an explicit partition, a null key, a raw spelling of an aliased node id) is written,
+ * unchanged and with its origin, to kato.routing at N's partition, inside this task's transaction,
+ * and processed when it comes back there; it is counted ({@code misplaced-records}), never
+ * dead-lettered for its placement. Records read from kato.routing are not placed again.
+ *
+ * <p><b>Claims.</b> Before a session with a user-chosen id S (any id that is not of the REST API's
+ * minted form, which is unique by construction) is created for node N, S must be claimed for N: the
+ * record is held in the {@code kato-pending} store, a claim goes to kato.session-claims (partitioned
+ * by S), and every later record of N waits behind it in arrival order until the answer arrives on
+ * kato.routing; then the held records are processed in order (refused, for S, when another node owns
+ * it). A session held by this task needs no claim, so only the first record of a new session takes
+ * the detour. Deleting or expiring a session with a user-chosen id releases its claim.
  */
 final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(NodeProcessor.class);
 
     private final ServiceConfig config;
     private final ServiceConfig.Topics topics;
+    private final int partitions;
     private final AvroSerde<Command> commands = KatoSerdes.commands();
-    private final AvroSerde<ObservationRecord> observationRecords = KatoSerdes.observations();
     private final ObservationInputDeserializer observationInput = new ObservationInputDeserializer();
     private final Serializer<PredictionSet> predictionsOut;
     private final Serializer<DeadLetter> deadLettersOut;
     private ProcessorContext<byte[], byte[]> context;
     private CommandHandler handler;
-    private org.apache.kafka.common.metrics.Sensor commandsSensor, observationsSensor, deadLettersSensor, predictionsSensor;
+    private KeyValueStore<String, byte[]> pending;
+    private org.apache.kafka.common.metrics.Sensor commandsSensor, observationsSensor, deadLettersSensor, predictionsSensor,
+            misplacedSensor, claimsRefusedSensor;
 
-    NodeProcessor(ServiceConfig config) {
+    NodeProcessor(ServiceConfig config, int partitions) {
         this.config = config;
         this.topics = config.topics();
+        this.partitions = partitions;
         OutputFormat format = config.jsonOutput() ? OutputFormat.JSON : OutputFormat.AVRO;
         this.predictionsOut = KatoSerdes.outputSerializer(PredictionSet.class, format);
         this.deadLettersOut = KatoSerdes.outputSerializer(DeadLetter.class, format);
@@ -60,15 +81,21 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         observationsSensor = sensor("observations");
         deadLettersSensor = sensor("dead-letters");
         predictionsSensor = sensor("prediction-sets");
+        misplacedSensor = sensor("misplaced-records");
+        claimsRefusedSensor = sensor("session-claims-refused");
         KeyValueStore<String, byte[]> sessions = context.getStateStore(KatoTopology.SESSIONS_STORE);
         KeyValueStore<String, byte[]> knowledge = context.getStateStore(KatoTopology.KNOWLEDGE_STORE);
+        pending = context.getStateStore(KatoTopology.PENDING_STORE);
         handler = new CommandHandler(config, new KafkaRecordStore<>(sessions, KatoSerdes.sessions()),
                 new KafkaRecordStore<>(knowledge, KatoSerdes.knowledge()));
         // kato.sessions and kato.knowledge carry the stores' changes, published when the cache is flushed
         StoreChangeForwarder.install(context, KatoTopology.SESSIONS_STORE, "sessions");
         StoreChangeForwarder.install(context, KatoTopology.KNOWLEDGE_STORE, "knowledge");
         // Stream time, not wall-clock time: expiry is a function of the input (design principle 2).
-        context.schedule(Duration.ofMillis(config.expiryScanMs()), PunctuationType.STREAM_TIME, handler::expire);
+        context.schedule(Duration.ofMillis(config.expiryScanMs()), PunctuationType.STREAM_TIME, now -> {
+            handler.expire(now);
+            sendReleases(now);
+        });
     }
 
     private org.apache.kafka.common.metrics.Sensor sensor(String operation) {
@@ -78,89 +105,259 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-        (topic.equals(topics.commands()) ? commandsSensor : observationsSensor).record();
+        RecordMetadata m = context.recordMetadata().orElse(null);
+        String topic = m == null ? "" : m.topic();
+        Routed.Input in = new Routed.Input(topic.equals(topics.commands()) ? Routed.COMMAND : Routed.OBSERVATION, topic,
+                m == null ? -1 : m.partition(), m == null ? -1 : m.offset(), record.timestamp(), record.key(), record.value());
         try {
-            if (topic.equals(topics.commands())) processCommand(record);
-            else processObservation(record);
+            if (topic.equals(topics.routing())) {
+                processRouted(in);
+                return;
+            }
+            (in.isCommand() ? commandsSensor : observationsSensor).record();
+            arrive(in, true);
         } catch (RuntimeException e) {
             LOG.warn("input from {} could not be processed: {}", topic, e.toString());
-            deadLetter(record, reason(e), e);
+            deadLetter(in, reason(e), e);
         }
     }
 
-    private void processCommand(Record<byte[], byte[]> record) {
-        if (record.value() == null) {
-            deadLetter(record, "value: a command record needs a value (tombstones are not commands)", null);
-            return;
+    // ---- placement ------------------------------------------------------------------------------
+
+    /** A decoded input record: what placement and the claim check need. */
+    private record Decoded(Routed.Input in, Command command, ObservationRecord observation, String node, String rawNode,
+                           String sessionToCreate) {
+        /** The bridge's stream-time ticks (and any session count): about a partition, not a node. */
+        boolean partitionScoped() {
+            return command != null && command.getOp() instanceof io.katostreams.schemas.avro.CountSessions;
         }
-        Command c;
-        try {
-            c = commands.decode(record.value());
-        } catch (RuntimeException e) {
-            deadLetter(record, "value: not a Command (Avro single-object encoding expected): " + reason(e), e);
-            return;
-        }
-        String canonical = ProcessorId.sanitizeNode(c.getNodeId());
-        if (record.key() == null) {
-            deadLetter(record, "key: missing; commands are keyed by the node id", null);
-            return;
-        }
-        if (!canonical.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-            reroute(record, canonical, record.value(), "commands-reroute");
-            return;
-        }
-        emit(handler.handle(c, record.timestamp()), record);
     }
 
-    private void processObservation(Record<byte[], byte[]> record) {
-        if (record.key() == null) {
-            deadLetter(record, "key: missing; observations are keyed by the node id", null);
-            return;
+    /** Decodes an input record; null when it went to the dead-letter topic instead. */
+    private Decoded decode(Routed.Input in) {
+        if (in.isCommand()) {
+            if (in.value() == null) {
+                deadLetter(in, "value: a command record needs a value (tombstones are not commands)", null);
+                return null;
+            }
+            Command c;
+            try {
+                c = commands.decode(in.value());
+            } catch (RuntimeException e) {
+                deadLetter(in, "value: not a Command (Avro single-object encoding expected): " + reason(e), e);
+                return null;
+            }
+            String create = c.getOp() instanceof io.katostreams.schemas.avro.CreateSession cs ? cs.getSessionId() : null;
+            return new Decoded(in, c, null, ProcessorId.sanitizeNode(c.getNodeId()), c.getNodeId(), create);
         }
-        if (record.value() == null) {
-            deadLetter(record, "value: missing (a tombstone); an observation is a JSON object or an ObservationRecord", null);
-            return;
+        if (in.value() == null) {
+            deadLetter(in, "value: missing (a tombstone); an observation is a JSON object or an ObservationRecord", null);
+            return null;
         }
         ObservationRecord r;
         try {
-            r = observationInput.deserializeWithKeyBytes(topics.observations(), record.key(), record.value());
+            // the key (when there is one) fills a missing node_id; without a key node_id must be in the body
+            r = observationInput.deserializeWithKeyBytes(topics.observations(), in.key(), in.value());
         } catch (RuntimeException e) {
-            deadLetter(record, reason(e), e);
+            deadLetter(in, reason(e), e);
+            return null;
+        }
+        String session = r.getSessionId() != null && !r.getSessionId().isEmpty() ? r.getSessionId() : null;
+        return new Decoded(in, null, r, ProcessorId.sanitizeNode(r.getNodeId()), r.getNodeId(), session);
+    }
+
+    /**
+     * An input record reached this task. From kato.commands / kato.observations ({@code checkPlacement}),
+     * a record of a node this partition does not own is moved to the owner's partition.
+     */
+    private void arrive(Routed.Input in, boolean checkPlacement) {
+        Decoded d = decode(in);
+        if (d == null) return;
+        if (d.partitionScoped()) {
+            emit(handler.handle(d.command(), in.timestamp()), in.timestamp());
             return;
         }
-        String canonical = ProcessorId.sanitizeNode(r.getNodeId());
-        if (!canonical.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-            // re-encode so the raw node id travels in the value, not only in the old key
-            reroute(record, canonical, observationRecords.encode(r), "observations-reroute");
+        if (checkPlacement && NodePlacement.partitionOf(d.node(), partitions) != in.partition()) {
+            move(d);
             return;
         }
-        String recordId = context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "-" + m.offset())
-                .orElse("record-" + record.timestamp());
+        place(d);
+    }
+
+    private void move(Decoded d) {
+        byte[] key = d.node().getBytes(StandardCharsets.UTF_8);
+        byte[] value = Routed.encode(d.in());
+        if (key.length + value.length + 1024 > TopicProvisioner.maxMessageBytes(config.maxRecordBytes())) {
+            // the copy carries the origin, a few bytes more than the record; it must stay writable
+            deadLetter(d.in(), "key: this record of node '" + d.rawNode() + "' arrived on partition " + d.in().partition()
+                    + ", not on its node's partition " + NodePlacement.partitionOf(d.node(), partitions) + ", and is too close "
+                    + "to KATO_MAX_RECORD_BYTES to be moved there: key it by the canonical node id '" + d.node() + "' with "
+                    + "the Java (murmur2) partitioner", null);
+            return;
+        }
+        misplacedSensor.record();
+        context.forward(new Record<>(key, value, d.in().timestamp()), "routing");
+    }
+
+    private void processRouted(Routed.Input routed) {
+        byte kind;
         try {
-            emit(handler.handleObservation(r, record.timestamp(), recordId), record);
+            kind = Routed.kind(routed.value());
+        } catch (RuntimeException e) {
+            deadLetter(routed, reason(e) + " (" + topics.routing() + " is written by the topology only)", e);
+            return;
+        }
+        if (kind == Routed.COMMAND || kind == Routed.OBSERVATION) {
+            arrive(Routed.decodeInput(routed.value()), false);
+        } else if (kind == Routed.CLAIM_RESULT) {
+            resolve(Routed.decodeClaimResult(routed.value()), routed.timestamp());
+        } else {
+            deadLetter(routed, "value: unexpected routing record kind " + kind, null);
+        }
+    }
+
+    // ---- session claims -------------------------------------------------------------------------
+
+    /** The claim a record of node N waits for, and its queue: sequence numbers head (first held) to tail (next free). */
+    private record Waiting(String sessionId, long head, long tail) {
+        byte[] encode() {
+            return (head + " " + tail + " " + sessionId).getBytes(StandardCharsets.UTF_8);
+        }
+
+        static Waiting decode(byte[] b) {
+            String s = new String(b, StandardCharsets.UTF_8);
+            int a = s.indexOf(' '), c = s.indexOf(' ', a + 1);
+            return new Waiting(s.substring(c + 1), Long.parseLong(s.substring(0, a)), Long.parseLong(s.substring(a + 1, c)));
+        }
+    }
+
+    private static String waitingKey(String node) {
+        return "w/" + node; // canonical node ids contain no '/'
+    }
+
+    private static String queueKey(String node, long seq) {
+        return "q/" + node + "/" + String.format("%019d", seq);
+    }
+
+    /** The user-chosen session id this record would create a session under, when it must be claimed first. */
+    private String claimNeeded(Decoded d) {
+        String s = d.sessionToCreate();
+        return s != null && handler.needsClaim(s, d.in().timestamp()) ? s : null;
+    }
+
+    /** Processes a record of a node this task owns, in order behind the node's records held for a claim. */
+    private void place(Decoded d) {
+        byte[] w = pending.get(waitingKey(d.node()));
+        if (w != null) {
+            Waiting waiting = Waiting.decode(w);
+            pending.put(queueKey(d.node(), waiting.tail()), Routed.encode(d.in()));
+            pending.put(waitingKey(d.node()), new Waiting(waiting.sessionId(), waiting.head(), waiting.tail() + 1).encode());
+            return;
+        }
+        String claim = claimNeeded(d);
+        if (claim != null) {
+            pending.put(queueKey(d.node(), 0), Routed.encode(d.in()));
+            pending.put(waitingKey(d.node()), new Waiting(claim, 0, 1).encode());
+            sendClaim(new Routed.Claim(false, claim, d.rawNode()), d.in().timestamp());
+            return;
+        }
+        handle(d);
+    }
+
+    /** The claim store answered: the node's held records are processed in order, up to the next record needing a claim. */
+    private void resolve(Routed.ClaimResult r, long ts) {
+        String node = ProcessorId.sanitizeNode(r.nodeId());
+        byte[] w = pending.get(waitingKey(node));
+        Waiting waiting = w == null ? null : Waiting.decode(w);
+        if (waiting == null || !waiting.sessionId().equals(r.sessionId())) {
+            LOG.warn("claim answer for session {} of node {} that nobody waits for; ignored", r.sessionId(), r.nodeId());
+            return;
+        }
+        long seq = waiting.head();
+        Decoded next = null;
+        for (; seq < waiting.tail(); seq++) {
+            String key = queueKey(node, seq);
+            Routed.Input in = Routed.decodeInput(pending.get(key));
+            try {
+                Decoded d = decode(in);
+                if (d != null) {
+                    String claim = claimNeeded(d);
+                    if (claim != null && !claim.equals(r.sessionId())) {
+                        next = d; // waits for its own claim, and the records after it with it
+                        break;
+                    }
+                    if (claim != null && !r.granted()) refuse(d, r);
+                    else handle(d);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("held record from {} could not be processed: {}", in.topic(), e.toString());
+                deadLetter(in, reason(e), e);
+            }
+            pending.delete(key);
+        }
+        if (r.granted() && !handler.holds(r.sessionId(), node, ts)) {
+            // granted but no session was created (the record was refused): the id stays free
+            sendClaim(new Routed.Claim(true, r.sessionId(), r.nodeId()), ts);
+        }
+        sendReleases(ts);
+        if (next == null) {
+            pending.delete(waitingKey(node));
+        } else {
+            pending.put(waitingKey(node), new Waiting(next.sessionToCreate(), seq, waiting.tail()).encode());
+            sendClaim(new Routed.Claim(false, next.sessionToCreate(), next.rawNode()), next.in().timestamp());
+        }
+    }
+
+    private void refuse(Decoded d, Routed.ClaimResult r) {
+        claimsRefusedSensor.record();
+        String reason = "session_id: session " + r.sessionId() + " belongs to node '" + r.owner() + "', not '" + d.rawNode()
+                + "': a session id you choose is claimed by the first node that uses it, and records of any other node "
+                + "naming it are refused (docs/topology.md, \"Keys and node ownership\")";
+        if (d.command() != null && d.command().getReplyTo() != null) {
+            emit(handler.refused(d.command(), 409, reason), d.in().timestamp());
+        } else {
+            deadLetter(d.in(), reason, null);
+        }
+    }
+
+    private void sendClaim(Routed.Claim c, long ts) {
+        // releases due first: an id released (its session found expired) and claimed again by the
+        // same node must reach the claim store in that order
+        if (!c.release()) sendReleases(ts);
+        context.forward(new Record<>(c.sessionId().getBytes(StandardCharsets.UTF_8), Routed.encode(c), ts), "claims");
+    }
+
+    /** Releases the claims of the user-chosen session ids the handler removed (deleted or expired). */
+    private void sendReleases(long ts) {
+        for (CommandHandler.Release r : handler.takeReleases()) {
+            Routed.Claim c = new Routed.Claim(true, r.sessionId(), r.nodeId());
+            context.forward(new Record<>(c.sessionId().getBytes(StandardCharsets.UTF_8), Routed.encode(c), ts), "claims");
+        }
+    }
+
+    // ---- processing -----------------------------------------------------------------------------
+
+    private void handle(Decoded d) {
+        Routed.Input in = d.in();
+        if (d.command() != null) {
+            emit(handler.handle(d.command(), in.timestamp()), in.timestamp());
+            sendReleases(in.timestamp());
+            return;
+        }
+        try {
+            emit(handler.handleObservation(d.observation(), in.timestamp(), in.recordId()), in.timestamp());
         } catch (CommandHandler.Rejected | StoreBackedKnowledgeBase.KnowledgeTooLarge e) {
-            deadLetter(record, e.getMessage(), null);
+            deadLetter(in, e.getMessage(), null);
         } catch (RuntimeException e) {
             // A defect, not bad input; still, failing the task would fail it again on this record
             // after every restart and stall the partition. Nothing of it was saved.
-            LOG.error("observation at {} failed; sent to the dead-letter topic", recordId, e);
-            deadLetter(record, "internal error: " + reason(e), e);
+            LOG.error("observation at {} failed; sent to the dead-letter topic", in.recordId(), e);
+            deadLetter(in, "internal error: " + reason(e), e);
         }
+        sendReleases(in.timestamp());
     }
 
-    private void reroute(Record<byte[], byte[]> record, String canonical, byte[] value, String sink) {
-        if (value.length > config.maxRecordBytes()) {
-            // re-encoding can grow a record (a JSON "1" is an 8-byte Avro double); it must stay writable
-            deadLetter(record, "key: records of node '" + canonical + "' must be keyed by that canonical id; re-keying this "
-                    + "one would need a record of " + value.length + " bytes, over KATO_MAX_RECORD_BYTES", null);
-            return;
-        }
-        context.forward(record.withKey(canonical.getBytes(StandardCharsets.UTF_8)).withValue(value), sink);
-    }
-
-    private void emit(List<Output> outputs, Record<byte[], byte[]> cause) {
-        long ts = cause.timestamp();
+    private void emit(List<Output> outputs, long ts) {
         for (Output o : outputs) {
             String sink;
             byte[] value;
@@ -196,13 +393,12 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         }
     }
 
-    private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {
+    private void deadLetter(Routed.Input in, String reason, Throwable error) {
         deadLettersSensor.record();
-        RecordMetadata m = context.recordMetadata().orElse(null);
-        byte[] key = record.key();
-        byte[] value = record.value();
+        byte[] key = in.key();
+        byte[] value = in.value();
         String why = reason;
-        byte[] out = deadLettersOut.serialize(topics.deadLetters(), deadLetterOf(m, key, value, why, record.timestamp(), error));
+        byte[] out = deadLettersOut.serialize(topics.deadLetters(), deadLetterOf(in, key, value, why, error));
         // The copy of a record close to the limit can exceed it (JSON output base64-encodes it):
         // then the copy is cut to fit, or the dead letter could not be written and the record would
         // fail the task again after every restart.
@@ -215,25 +411,23 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
                     + (v == null ? 0 : v.length) + " bytes)";
             key = k;
             value = v;
-            out = deadLettersOut.serialize(topics.deadLetters(), deadLetterOf(m, key, value, why, record.timestamp(), error));
+            out = deadLettersOut.serialize(topics.deadLetters(), deadLetterOf(in, key, value, why, error));
         }
-        context.forward(new Record<>(key, out, record.timestamp()), "dead-letters");
+        context.forward(new Record<>(key, out, in.timestamp()), "dead-letters");
     }
 
-    private static DeadLetter deadLetterOf(RecordMetadata m, byte[] key, byte[] value, String reason, long timestamp,
-                                           Throwable error) {
+    private static DeadLetter deadLetterOf(Routed.Input in, byte[] key, byte[] value, String reason, Throwable error) {
         return DeadLetter.newBuilder()
-                .setTopic(m == null ? "" : m.topic())
-                .setPartition(m == null ? -1 : m.partition())
-                .setOffset(m == null ? -1 : m.offset())
+                .setTopic(in.topic())
+                .setPartition(in.partition())
+                .setOffset(in.offset())
                 .setKey(key == null ? null : java.nio.ByteBuffer.wrap(key))
                 .setValue(value == null ? null : java.nio.ByteBuffer.wrap(value))
                 .setReason(reason)
-                .setFailedAt(Instant.ofEpochMilli(timestamp))
+                .setFailedAt(Instant.ofEpochMilli(in.timestamp()))
                 .setErrorClass(error == null ? null : error.getClass().getName())
                 .build();
     }
-
     private static String reason(Throwable e) {
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m;

@@ -51,5 +51,9 @@ public record ServiceConfig(String serviceName, long sessionTtlSeconds, boolean 
         public String sessions() { return prefix + "sessions"; }
         public String knowledge() { return prefix + "knowledge"; }
         public String deadLetters() { return prefix + "dead-letters"; }
+        /** Internal to the topology: input records moved to their node's task, and claim answers. */
+        public String routing() { return prefix + "routing"; }
+        /** Internal to the topology: claims and releases of user-chosen session ids, keyed by session id. */
+        public String sessionClaims() { return prefix + "session-claims"; }
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutionException;
 /**
  * Creates the KATO topics when missing: every topic with the configured partition count;
  * kato.sessions and kato.knowledge compacted (they hold current state, the last record per key wins).
- * Refuses to run when kato.commands and kato.observations have different partition counts.
+ * Refuses to run when kato.commands, kato.observations and kato.routing have different partition counts.
  */
 public final class TopicProvisioner {
     private TopicProvisioner() {}
@@ -42,7 +42,33 @@ public final class TopicProvisioner {
         m.put(t.sessions(), compacted);
         m.put(t.knowledge(), compacted);
         m.put(t.deadLetters(), plain);
+        // Internal to the topology. CreateTime: a moved record keeps the time it arrived with (its
+        // LogAppendTime on the input topic under KATO_INPUT_TIMESTAMPS=broker), written by the topology.
+        Map<String, String> internal = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, max,
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+        m.put(t.routing(), internal);
+        m.put(t.sessionClaims(), internal);
         return m;
+    }
+
+    /**
+     * Describes topics, waiting (bounded) while a topic just created is not yet known to the broker
+     * that answers (its metadata propagates after createTopics returns).
+     */
+    private static Map<String, TopicDescription> describe(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100); // a retry interval, not a wait for an effect
+            }
+        }
     }
 
     /** Topic/producer limit for records of up to {@code maxRecordBytes}: room for key, headers and batch overhead. */
@@ -50,7 +76,12 @@ public final class TopicProvisioner {
         return maxRecordBytes + 64 * 1024;
     }
 
-    public static void ensureTopics(Admin admin, ServiceConfig.Topics t, int partitions, short replication,
+    /**
+     * Creates the missing topics and checks the partition layout.
+     *
+     * @return the partition count of kato.commands (equal to kato.observations' and kato.routing's)
+     */
+    public static int ensureTopics(Admin admin, ServiceConfig.Topics t, int partitions, short replication,
                                     int maxRecordBytes, boolean brokerTimestamps) {
         try {
             Set<String> existing = admin.listTopics().names().get();
@@ -67,14 +98,16 @@ public final class TopicProvisioner {
                     if (!(ex.getCause() instanceof TopicExistsException)) throw ex;
                 }
             }
-            Map<String, TopicDescription> d = admin.describeTopics(List.of(t.commands(), t.observations()))
-                    .allTopicNames().get();
+            Map<String, TopicDescription> d = describe(admin, List.of(t.commands(), t.observations(), t.routing()));
             int c = d.get(t.commands()).partitions().size();
             int o = d.get(t.observations()).partitions().size();
-            if (c != o) {
-                throw new IllegalStateException(t.commands() + " has " + c + " partitions but " + t.observations()
-                        + " has " + o + ": they must be equal, because one task owns each node across both topics");
+            int r = d.get(t.routing()).partitions().size();
+            if (c != o || c != r) {
+                throw new IllegalStateException(t.commands() + " has " + c + " partitions, " + t.observations() + " " + o
+                        + " and " + t.routing() + " " + r + ": they must be equal, because one task owns each node across "
+                        + "the three topics");
             }
+            return c;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

@@ -35,14 +35,23 @@ final class Driver implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> sessions;
     final TestOutputTopic<byte[], byte[]> knowledge;
     final TestOutputTopic<byte[], byte[]> deadLetters;
-    /** What the topology writes back to its own input topics (re-keyed records). */
-    final TestOutputTopic<byte[], byte[]> observationsOut;
-    final TestOutputTopic<byte[], byte[]> commandsOut;
+    /** The topology's internal topics: moved records and claim answers; claims and releases. */
+    final TestOutputTopic<byte[], byte[]> routing;
+    final TestOutputTopic<byte[], byte[]> claims;
     private final List<Reply> pendingReplies = new ArrayList<>();
     private int correlation;
     long now = Instant.parse("2025-01-01T12:00:00Z").toEpochMilli();
 
     Driver(ServiceConfig config) {
+        this(config, 1);
+    }
+
+    /**
+     * @param partitions the partition count the topology is told kato.commands / kato.observations
+     *                   have. The test driver delivers every record on partition 0, so with more than
+     *                   one partition, records of nodes that partition 0 does not own are moved.
+     */
+    Driver(ServiceConfig config, int partitions) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kato-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
@@ -51,7 +60,7 @@ final class Driver implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        driver = new TopologyTestDriver(KatoTopology.build(config), p);
+        driver = new TopologyTestDriver(KatoTopology.build(config, partitions), p);
         ServiceConfig.Topics t = config.topics();
         ByteArraySerializer ser = new ByteArraySerializer();
         ByteArrayDeserializer de = new ByteArrayDeserializer();
@@ -62,8 +71,8 @@ final class Driver implements AutoCloseable {
         sessions = driver.createOutputTopic(t.sessions(), de, de);
         knowledge = driver.createOutputTopic(t.knowledge(), de, de);
         deadLetters = driver.createOutputTopic(t.deadLetters(), de, de);
-        observationsOut = driver.createOutputTopic(t.observations(), de, de);
-        commandsOut = driver.createOutputTopic(t.commands(), de, de);
+        routing = driver.createOutputTopic(t.routing(), de, de);
+        claims = driver.createOutputTopic(t.sessionClaims(), de, de);
     }
 
     Driver() {
