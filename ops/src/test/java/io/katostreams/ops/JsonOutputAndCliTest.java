@@ -119,7 +119,7 @@ class JsonOutputAndCliTest {
         }
 
         void awaitReading() throws InterruptedException {
-            if (!reading.await(60, TimeUnit.SECONDS)) {
+            if (!reading.await(180, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("kato tail did not start: " + err);
             }
@@ -156,7 +156,7 @@ class JsonOutputAndCliTest {
 
         // kato.sessions is Avro whatever KATO_OUTPUT_FORMAT says: tail decodes it to JSON lines,
         // exactly the lines Java's decoder gives for each record
-        await(60, () -> readAll(bootstrap, "kato.sessions").stream().map(r -> TopicTools.toJsonLine(r.value()))
+        await(180, () -> readAll(bootstrap, "kato.sessions").stream().map(r -> TopicTools.toJsonLine(r.value()))
                 .anyMatch(l -> l.contains("\"session_id\":\"cli-s1\"") && l.contains("\"alarm\"")), () -> "cli-s1 published");
         List<ConsumerRecord<byte[], byte[]>> sessions = readAll(bootstrap, "kato.sessions");
         Tail all = new Tail("kato.sessions", "--from-beginning", "--max", Integer.toString(sessions.size()));
@@ -191,7 +191,7 @@ class JsonOutputAndCliTest {
                 node + ":{\"session_id\":\"js-1\",\"unique_id\":\"js-b\",\"strings\":[\"y\"],\"emotives\":{\"joy\":0.5}}",
                 node + ":{\"session_id\":\"js-1\",\"unique_id\":\"js-bad\",\"strings\":5}"));
         List<String> kcatLines = new ArrayList<>();
-        await(60, () -> {
+        await(180, () -> {
             try {
                 kcatLines.clear();
                 kcatLines.addAll(kcatConsume("kato.dead-letters"));
