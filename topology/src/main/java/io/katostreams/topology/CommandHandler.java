@@ -528,7 +528,24 @@ public final class CommandHandler {
      * first. A session found expired is removed now (and its claim released).
      */
     public boolean needsClaim(String sessionId, long ts) {
-        return !MINTED_SESSION_ID.matcher(sessionId).matches() && sessionFor(sessionId, ts) == null;
+        if (MINTED_SESSION_ID.matcher(sessionId).matches()) return false;
+        Session s = peek(sessionId);
+        if (s != null && s.isExpired(ts)) {
+            remove(sessionId);
+            return true;
+        }
+        return s == null;
+    }
+
+    /** The stored session, not copied: for reading only (checked on every observation naming a session). */
+    private Session peek(String sessionId) {
+        Session cached = decoded.get(sessionId);
+        if (cached != null) return cached;
+        SessionState st = sessions.get(sessionId);
+        if (st == null) return null;
+        Session s = SessionCodec.fromRecord(st);
+        decoded.put(sessionId, s);
+        return s;
     }
 
     /** True when this task holds a live session {@code sessionId} of the node with canonical id {@code canonicalNode}. */

@@ -61,6 +61,8 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private ProcessorContext<byte[], byte[]> context;
     private CommandHandler handler;
     private KeyValueStore<String, byte[]> pending;
+    /** The nodes with an entry in {@code pending} (a membership test per record, without a store read). */
+    private final java.util.Set<String> waitingNodes = new java.util.HashSet<>();
     private org.apache.kafka.common.metrics.Sensor commandsSensor, observationsSensor, deadLettersSensor, predictionsSensor,
             misplacedSensor, claimsRefusedSensor;
 
@@ -86,6 +88,10 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         KeyValueStore<String, byte[]> sessions = context.getStateStore(KatoTopology.SESSIONS_STORE);
         KeyValueStore<String, byte[]> knowledge = context.getStateStore(KatoTopology.KNOWLEDGE_STORE);
         pending = context.getStateStore(KatoTopology.PENDING_STORE);
+        // the nodes waiting for a claim, from the store (restored before init); kept in step below
+        try (var it = pending.prefixScan("w/", new org.apache.kafka.common.serialization.StringSerializer())) {
+            it.forEachRemaining(kv -> waitingNodes.add(kv.key.substring(2)));
+        }
         handler = new CommandHandler(config, new KafkaRecordStore<>(sessions, KatoSerdes.sessions()),
                 new KafkaRecordStore<>(knowledge, KatoSerdes.knowledge()));
         // kato.sessions and kato.knowledge carry the stores' changes, published when the cache is flushed
@@ -247,7 +253,7 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     /** Processes a record of a node this task owns, in order behind the node's records held for a claim. */
     private void place(Decoded d) {
-        byte[] w = pending.get(waitingKey(d.node()));
+        byte[] w = waitingNodes.contains(d.node()) ? pending.get(waitingKey(d.node())) : null;
         if (w != null) {
             Waiting waiting = Waiting.decode(w);
             pending.put(queueKey(d.node(), waiting.tail()), Routed.encode(d.in()));
@@ -258,6 +264,7 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         if (claim != null) {
             pending.put(queueKey(d.node(), 0), Routed.encode(d.in()));
             pending.put(waitingKey(d.node()), new Waiting(claim, 0, 1).encode());
+            waitingNodes.add(d.node());
             sendClaim(new Routed.Claim(false, claim, d.rawNode()), d.in().timestamp());
             return;
         }
@@ -302,6 +309,7 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         sendReleases(ts);
         if (next == null) {
             pending.delete(waitingKey(node));
+            waitingNodes.remove(node);
         } else {
             pending.put(waitingKey(node), new Waiting(next.sessionToCreate(), seq, waiting.tail()).encode());
             sendClaim(new Routed.Claim(false, next.sessionToCreate(), next.rawNode()), next.in().timestamp());

@@ -219,6 +219,28 @@ class PlacementAndClaimsTest {
         assertEquals(1, stmLength(second, "short-lived"));
     }
 
+    /**
+     * A session found expired by the next record naming it (before any expiry scan) is removed, its
+     * claim released, and the id claimed again — release before claim, so the claim store keeps the
+     * new claim.
+     */
+    @Test
+    void aSessionFoundExpiredIsReleasedBeforeItIsClaimedAgain() {
+        String node = nodeOn(1, "again-");
+        d.observations.pipeInput(utf8(node), utf8("{\"session_id\":\"again-s\",\"strings\":[\"a\"]}"), d.now);
+        long expiry = ServiceConfig.defaults().sessionTtlSeconds() * 1000 + 1;
+        d.now += expiry;
+        d.observations.pipeInput(utf8(node), utf8("{\"session_id\":\"again-s\",\"strings\":[\"b\"]}"), d.now);
+        assertEquals(List.of(new Routed.Claim(false, "again-s", node), new Routed.Claim(true, "again-s", node),
+                new Routed.Claim(false, "again-s", node)), claimsSent());
+        assertTrue(deadLetters().isEmpty());
+        assertEquals("[[\"b\"]]", Driver.body(d.send(node, "again-s", new GetStm())).get("stm").toString(), "a new session");
+        // and it is the node's again: another node is refused
+        String other = nodeOn(2, "again-other-");
+        d.observations.pipeInput(utf8(other), utf8("{\"session_id\":\"again-s\",\"strings\":[\"x\"]}"), d.now);
+        assertEquals(1, deadLetters().size());
+    }
+
     /** A claim whose first record is refused for another reason creates no session and is released at once. */
     @Test
     void aClaimThatCreatedNoSessionIsReleased() {

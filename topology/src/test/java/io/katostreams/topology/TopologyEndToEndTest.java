@@ -324,7 +324,12 @@ class TopologyEndToEndTest {
                         ServiceConfig.fromEnvironment(env).topics().observations(), null, ahead,
                         "clock".getBytes(StandardCharsets.UTF_8),
                         "{\"session_id\":\"s-skewed\",\"strings\":[\"z\"]}".getBytes(StandardCharsets.UTF_8))).get();
-                // the skewed record is processed before this command (same node, same partition)
+                // Wait until the skewed record has been processed (its session is published) before
+                // sending the command: commands and observations are different topics, and a task
+                // picks the buffered record with the lowest timestamp first, so a command buffered
+                // together with the skewed record would be processed before it.
+                client.readUntil(client.topics.sessions(), "read_uncommitted", all -> all.stream()
+                        .anyMatch(rec -> "s-skewed".equals(new String(rec.key(), StandardCharsets.UTF_8))));
                 io.katostreams.schemas.avro.Reply r = client.send("clock", "s-victim", new io.katostreams.schemas.avro.GetStm());
                 assertEquals(mode.equals("broker") ? 200 : 404, r.getStatus(), mode + ": " + r.getBodyJson());
             }
