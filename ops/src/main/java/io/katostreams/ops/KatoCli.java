@@ -53,6 +53,10 @@ public final class KatoCli {
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
         String cmd = args.length == 0 ? "help" : args[0];
+        if (cmd.equals("tail") || cmd.equals("produce")) {
+            // before the first logger exists: stdout carries only the records (logback.xml)
+            System.setProperty("kato.log.target", "System.err");
+        }
         int code;
         try {
             code = switch (cmd) {
@@ -63,9 +67,13 @@ public final class KatoCli {
                 case "import" -> importNode(env, args);
                 case "forget" -> forget(env, args);
                 case "verify" -> verify(env, args);
+                case "produce" -> TopicTools.produce(bootstrap(env), ServiceConfig.fromEnvironment(env).topicPrefix(), args,
+                        System.in, System.err);
+                case "tail" -> TopicTools.tail(bootstrap(env), ServiceConfig.fromEnvironment(env).topicPrefix(), args, System.out, System.err);
                 default -> {
                     System.err.println("usage: kato up | status | train FILE [--node NODE] | export NODE FILE | "
-                            + "import FILE [NODE] | forget NODE [--yes] | verify NODE");
+                            + "import FILE [NODE] | forget NODE [--yes] | verify NODE | produce [--node NODE] [--session SESSION] [TOPIC] | "
+                            + "tail TOPIC [--from-beginning] [--max N]");
                     yield 2;
                 }
             };
