@@ -50,6 +50,27 @@ public final class TopicProvisioner {
         return maxRecordBytes + 64 * 1024;
     }
 
+    /**
+     * Describes topics this admin may have created a moment ago: the controller has committed them
+     * but the broker answering may not have applied that metadata yet (UnknownTopicOrPartition),
+     * so that answer is polled away for up to 30 s.
+     */
+    private static Map<String, TopicDescription> describeCreated(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50); // poll interval while the broker catches up with the controller
+            }
+        }
+    }
+
     public static void ensureTopics(Admin admin, ServiceConfig.Topics t, int partitions, short replication,
                                     int maxRecordBytes, boolean brokerTimestamps) {
         try {
@@ -67,8 +88,7 @@ public final class TopicProvisioner {
                     if (!(ex.getCause() instanceof TopicExistsException)) throw ex;
                 }
             }
-            Map<String, TopicDescription> d = admin.describeTopics(List.of(t.commands(), t.observations()))
-                    .allTopicNames().get();
+            Map<String, TopicDescription> d = describeCreated(admin, List.of(t.commands(), t.observations()));
             int c = d.get(t.commands()).partitions().size();
             int o = d.get(t.observations()).partitions().size();
             if (c != o) {
