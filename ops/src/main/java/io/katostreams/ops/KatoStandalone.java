@@ -116,7 +116,7 @@ public final class KatoStandalone implements AutoCloseable {
 
         String qdrant = StandaloneSettings.read(StandaloneSettings.QDRANT_URL, env);
         ConnectWorker connect = ConnectWorker.start(bootstrap, kafkaSecurity, data, service.topics().knowledge(), mongoUrl,
-                qdrant, env.get("QDRANT_API_KEY"));
+                qdrant, StandaloneSettings.read(StandaloneSettings.QDRANT_API_KEY, env));
         started.push(connect);
         where.put("Connect", connect.rest() + " (sinks: MongoDB" + (qdrant.isBlank() ? "" : ", Qdrant " + qdrant) + ")");
 

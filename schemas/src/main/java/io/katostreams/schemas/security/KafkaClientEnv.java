@@ -76,8 +76,8 @@ public final class KafkaClientEnv {
             new Variable("KAFKA_SECURITY_PROTOCOL", "PLAINTEXT", "one of `PLAINTEXT`, `SASL_PLAINTEXT`, "
                     + "`SASL_SSL`, `SSL`", "`security.protocol` of every Kafka client of the topology, the Redis "
                     + "mirror, the bridge, the Connect worker and the ops CLI."),
-            new Variable("KAFKA_SASL_MECHANISM", "GSSAPI (Kafka's)", "e.g. `SCRAM-SHA-256`, `SCRAM-SHA-512`, "
-                    + "`PLAIN`", "`sasl.mechanism`; set it with a SASL protocol."),
+            new Variable("KAFKA_SASL_MECHANISM", null, "e.g. `SCRAM-SHA-256`, `SCRAM-SHA-512`, `PLAIN`",
+                    "`sasl.mechanism`; required with a SASL protocol."),
             new Variable("KAFKA_SASL_JAAS_CONFIG", null, "a JAAS line", "`sasl.jaas.config` (a secret; never "
                     + "logged). Or use `KAFKA_SASL_USERNAME` and `KAFKA_SASL_PASSWORD`."),
             new Variable(USERNAME_VAR, null, "text", "With `KAFKA_SASL_PASSWORD`: builds `sasl.jaas.config` "
