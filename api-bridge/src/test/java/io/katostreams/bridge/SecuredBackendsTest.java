@@ -51,6 +51,9 @@ class SecuredBackendsTest {
     private static final String TOPOLOGY_PW = "topology-pw-1";
     private static final String BRIDGE_PW = "bridge-pw-2";
     private static final String MIRROR_PW = "mirror-pw-3";
+    /** The Redis ACL of the mirror's user, as documented in docs/production.md. */
+    static final String MIRROR_ACL = "resetkeys ~session:* ~kato:mirror:* resetchannels -@all +@connection "
+            + "+get +set +del +exists +hset +pexpireat +multi +exec";
 
     private static EmbeddedKafka kafka;
     private static RedisServerProcess redis;
@@ -60,7 +63,9 @@ class SecuredBackendsTest {
     static void startBackends() throws Exception {
         kafka = EmbeddedKafka.builder().sasl("SCRAM-SHA-256", "admin", "admin-pw",
                 Map.of("kato-topology", TOPOLOGY_PW, "kato-bridge", BRIDGE_PW, "intruder", "intruder-pw")).start();
-        redis = new RedisServerProcess().requirePass("default-pw").aclUser("kato-mirror", MIRROR_PW).start();
+        // kato-mirror holds exactly the rights docs/production.md lists for the mirror
+        redis = new RedisServerProcess().requirePass("default-pw")
+                .aclUser("kato-mirror", MIRROR_PW, MIRROR_ACL.split(" ")).start();
         try (Admin admin = kafka.admin()) {
             List<AclBinding> acls = new ArrayList<>();
             // the topology: its topics, its internal topics, groups and transactional ids (all prefixed)

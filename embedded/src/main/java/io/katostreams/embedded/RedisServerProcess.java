@@ -48,8 +48,8 @@ public final class RedisServerProcess implements AutoCloseable {
     private Path executable;
     /** Password of the default user ({@code requirepass}); null = none. */
     private String password;
-    /** Extra ACL users (name → password) with every permission; empty by default. */
-    private final java.util.Map<String, String> aclUsers = new java.util.LinkedHashMap<>();
+    /** Extra ACL users: name → password and rules; empty by default. */
+    private final java.util.Map<String, List<String>> aclUsers = new java.util.LinkedHashMap<>();
     private Process process;
     private Path logFile;
     private Thread shutdownHook;
@@ -90,11 +90,21 @@ public final class RedisServerProcess implements AutoCloseable {
      * the default user cannot be used without a password.
      */
     public synchronized RedisServerProcess aclUser(String name, String password) {
+        return aclUser(name, password, "~*", "&*", "+@all");
+    }
+
+    /**
+     * Adds an ACL user with the given rules ({@code ACL SETUSER} syntax, e.g. {@code "~session:*"},
+     * {@code "-@all"}, {@code "+get"}): {@code --user <name> on ><password> <rules…>}.
+     */
+    public synchronized RedisServerProcess aclUser(String name, String password, String... rules) {
         requireStopped("aclUser");
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("ACL user names are limited to [A-Za-z0-9._-]: " + name);
         }
-        aclUsers.put(name, checkSecret(password));
+        List<String> args = new ArrayList<>(List.of("on", ">" + checkSecret(password)));
+        args.addAll(List.of(rules));
+        aclUsers.put(name, args);
         return this;
     }
 
@@ -188,7 +198,10 @@ public final class RedisServerProcess implements AutoCloseable {
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
-        aclUsers.forEach((name, secret) -> command.addAll(List.of("--user", name, "on", ">" + secret, "~*", "&*", "+@all")));
+        aclUsers.forEach((name, rules) -> {
+            command.addAll(List.of("--user", name));
+            command.addAll(rules);
+        });
         return command;
     }
 
