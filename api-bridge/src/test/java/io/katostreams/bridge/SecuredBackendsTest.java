@@ -179,6 +179,7 @@ class SecuredBackendsTest {
                 + "the topology (SASL_PLAINTEXT/SCRAM-SHA-256 as 'kato-topology')"), e.getMessage());
         assertFalse(e.getMessage().contains("not-the-password"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        System.out.println("wrong Kafka password: " + e.getMessage());
     }
 
     @Test
@@ -197,6 +198,7 @@ class SecuredBackendsTest {
         assertTrue(e.getMessage().startsWith("Kafka at " + kafka.bootstrapServers() + " denied the topology"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("as 'intruder'"), e.getMessage());
+        System.out.println("principal without ACLs: " + e.getMessage());
     }
 
     @Test
@@ -216,6 +218,7 @@ class SecuredBackendsTest {
                 Map.of("bootstrap.servers", kafka.bootstrapServers()), "the test", Duration.ofSeconds(2)));
         assertTrue(e.getMessage().contains("(PLAINTEXT) did not answer the test within 2000 ms")
                 && e.getMessage().contains("KAFKA_SECURITY_PROTOCOL"), e.getMessage());
+        System.out.println("no credentials: " + e.getMessage());
     }
 
     @Test
@@ -225,6 +228,7 @@ class SecuredBackendsTest {
         assertTrue(mirror.getMessage().startsWith("Redis at redis://kato-mirror@127.0.0.1:" + redis.port()
                 + " refused the Redis mirror: WRONGPASS"), mirror.getMessage());
         assertFalse(mirror.getMessage().contains("wrong-redis-pw"), mirror.getMessage());
+        System.out.println("wrong Redis password (mirror): " + mirror.getMessage());
 
         BackendAccessException noPassword = assertThrows(BackendAccessException.class,
                 () -> topology(topologyEnv("kato-topology", TOPOLOGY_PW, redis.url())));
@@ -235,5 +239,6 @@ class SecuredBackendsTest {
         assertTrue(bridge.getMessage().startsWith("Redis at redis://127.0.0.1:" + redis.port() + " refused the bridge"),
                 bridge.getMessage());
         assertFalse(bridge.getMessage().contains("wrong-default-pw"), bridge.getMessage());
+        System.out.println("wrong Redis password (bridge): " + bridge.getMessage() + "; none: " + noPassword.getMessage());
     }
 }
