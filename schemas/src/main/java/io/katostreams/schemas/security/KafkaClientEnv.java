@@ -108,7 +108,7 @@ public final class KafkaClientEnv {
                         + "' (rule: KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_* and KAFKA_SSL_* name a client property in "
                         + "upper case with '.' → '_'; see docs/production.md)");
             }
-            props.put(name, e.getValue().trim().equals(e.getValue()) ? e.getValue() : e.getValue().strip());
+            props.put(name, e.getValue().strip());
         }
         String protocol = props.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
         if (protocol != null) {
