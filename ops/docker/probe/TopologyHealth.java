@@ -1,4 +1,5 @@
 import io.katostreams.engine.Setting;
+import io.katostreams.schemas.security.KafkaClientEnv;
 import io.katostreams.topology.DeploymentSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -38,7 +39,8 @@ public final class TopologyHealth {
         String appId = read(DeploymentSettings.APPLICATION_ID, env);
         Path processFile = Path.of(read(DeploymentSettings.STATE_DIR, env), appId, "kafka-streams-process-metadata");
         try {
-            System.out.println("healthy: " + check(read(DeploymentSettings.BOOTSTRAP_SERVERS, env), appId, processFile));
+            System.out.println("healthy: " + check(read(DeploymentSettings.BOOTSTRAP_SERVERS, env),
+                    KafkaClientEnv.properties(env), appId, processFile));
             System.exit(0);
         } catch (Unhealthy e) {
             System.out.println("unhealthy: " + e.getMessage());
@@ -50,7 +52,8 @@ public final class TopologyHealth {
         System.exit(1);
     }
 
-    static String check(String bootstrap, String appId, Path processFile) throws Exception {
+    /** @param security the topology's Kafka client security properties (same KAFKA_* variables) */
+    static String check(String bootstrap, Map<String, String> security, String appId, Path processFile) throws Exception {
         if (!Files.exists(processFile)) {
             throw new Unhealthy("Kafka Streams has not started yet (" + processFile + " does not exist)");
         }
@@ -59,10 +62,10 @@ public final class TopologyHealth {
             throw new Unhealthy("no process id in " + processFile);
         }
         String clientIdPrefix = appId + "-" + m.group(1) + "-";
-        Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        Map<String, Object> config = new java.util.HashMap<>(security);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         try (Admin admin = Admin.create(config)) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(appId)).all()
                     .get(8, TimeUnit.SECONDS).get(appId);

@@ -1,5 +1,8 @@
 package io.katostreams.bridge;
 
+import io.katostreams.schemas.security.KafkaClientEnv;
+import io.katostreams.schemas.security.Redact;
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -9,11 +12,25 @@ import java.util.UUID;
  * documentation).
  *
  * @param redisUrl null when Redis is not configured
+ * @param kafkaSecurity the Kafka client security properties of every client of the bridge, from
+ *     the {@code KAFKA_*} variables by the rule of {@link KafkaClientEnv} (empty = PLAINTEXT)
  */
 public record BridgeConfig(String host, int port, String bootstrapServers, String topicPrefix, String serviceName,
                            String bridgeId, Duration replyTimeout, long maxBodyBytes, Duration directoryCatchUp,
                            Duration tickInterval, boolean v1Routes, String redisUrl, Duration probeTimeout,
-                           Duration startupTimeout) {
+                           Duration startupTimeout, Map<String, String> kafkaSecurity) {
+
+    public BridgeConfig {
+        kafkaSecurity = Map.copyOf(kafkaSecurity);
+    }
+
+    /** Never prints the secrets of {@link #kafkaSecurity} or the password of {@link #redisUrl}. */
+    @Override
+    public String toString() {
+        return "BridgeConfig[host=" + host + ", port=" + port + ", bootstrapServers=" + bootstrapServers
+                + ", kafka=" + KafkaClientEnv.describe(kafkaSecurity) + ", topicPrefix=" + topicPrefix
+                + ", serviceName=" + serviceName + ", bridgeId=" + bridgeId + ", redisUrl=" + Redact.url(redisUrl) + "]";
+    }
 
     /** Reads every setting from {@code env}; an invalid value throws, naming the variable and its rule. */
     public static BridgeConfig fromEnvironment(Map<String, String> env) {
@@ -32,7 +49,8 @@ public record BridgeConfig(String host, int port, String bootstrapServers, Strin
                 BridgeSettings.V1_ROUTES.read(env),
                 BridgeSettings.REDIS_URL.read(env),
                 Duration.ofMillis(BridgeSettings.PROBE_TIMEOUT_MS.read(env)),
-                Duration.ofMillis(BridgeSettings.STARTUP_TIMEOUT_MS.read(env)));
+                Duration.ofMillis(BridgeSettings.STARTUP_TIMEOUT_MS.read(env)),
+                KafkaClientEnv.properties(env));
     }
 
     public String commandsTopic() {

@@ -36,7 +36,9 @@ public final class BridgeSettings {
             "Serve the v1 routes of spec 01 §7 (POST /observe, GET /stm, …) against the node's default session "
                     + "(decision D7).");
     public static final BridgeSetting<String> REDIS_URL = BridgeSetting.text("REDIS_URL", null,
-            "When set, /health and /status also report whether this Redis answers PING.");
+            "When set, /health and /status also report whether this Redis answers PING. Forms: "
+                    + "redis://host:6379, redis://:password@host (requirepass), redis://user:password@host (ACL "
+                    + "user), rediss://… (TLS); refused credentials stop the bridge at start-up.");
     public static final BridgeSetting<Long> PROBE_TIMEOUT_MS = BridgeSetting.integer("KATO_PROBE_TIMEOUT_MS",
             2_000, 50, 30_000, "Timeout of the Kafka and Redis reachability probes of /health and /status.");
     public static final BridgeSetting<Long> STARTUP_TIMEOUT_MS = BridgeSetting.integer("KATO_STARTUP_TIMEOUT_MS",

@@ -156,6 +156,7 @@ final class KafkaGateway implements AutoCloseable {
     static Properties producerProperties(BridgeConfig config) {
         long timeout = config.replyTimeout().toMillis();
         Properties p = new Properties();
+        p.putAll(config.kafkaSecurity());
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, config.bridgeId() + "-commands");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -175,6 +176,7 @@ final class KafkaGateway implements AutoCloseable {
     /** A group-less consumer: it never auto-creates topics and reads what is not yet committed. */
     static Properties consumerProperties(BridgeConfig config, String clientId) {
         Properties p = new Properties();
+        p.putAll(config.kafkaSecurity());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -1,5 +1,7 @@
 package io.katostreams.bridge;
 
+import io.katostreams.schemas.security.BackendAccessException;
+import io.katostreams.schemas.security.KafkaClientEnv;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -50,6 +52,9 @@ public final class KatoBridge implements AutoCloseable {
     private final DiskGuard diskGuard;
     private Javalin app;
 
+    /** How long the start-up access check waits for Kafka to answer. */
+    private static final Duration ACCESS_CHECK_TIMEOUT = Duration.ofSeconds(30);
+
     public KatoBridge(BridgeConfig config) {
         this(config, Clock.systemUTC(), null);
     }
@@ -69,7 +74,16 @@ public final class KatoBridge implements AutoCloseable {
         this.clock = clock;
         this.metrics = new BridgeMetrics(clock);
         Properties adminProps = new Properties();
+        adminProps.putAll(config.kafkaSecurity());
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        // Wrong credentials (Kafka or Redis) stop the bridge here with one line, before any client
+        // starts retrying in the background.
+        Map<String, Object> check = new java.util.HashMap<>(config.kafkaSecurity());
+        check.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        KafkaClientEnv.verify(check, "the bridge", ACCESS_CHECK_TIMEOUT);
+        if (config.redisUrl() != null) {
+            new RedisProbe(config.redisUrl(), config.probeTimeout()).verifyCredentials();
+        }
         adminProps.put(AdminClientConfig.CLIENT_ID_CONFIG, config.bridgeId() + "-admin");
         this.admin = Admin.create(adminProps);
         this.gateway = new KafkaGateway(config, clock, admin);
@@ -94,8 +108,8 @@ public final class KatoBridge implements AutoCloseable {
         directory.start();
         ops.warmUp();
         app = Javalin.create(this::configure).start(config.host(), config.port());
-        LOG.info("KATO bridge {} listening on {}:{} (Kafka {}, topics {}*)", config.bridgeId(), config.host(), port(),
-                config.bootstrapServers(), config.topicPrefix());
+        LOG.info("KATO bridge {} listening on {}:{} (Kafka {} {}, topics {}*)", config.bridgeId(), config.host(), port(),
+                config.bootstrapServers(), KafkaClientEnv.describe(config.kafkaSecurity()), config.topicPrefix());
         return this;
     }
 
@@ -240,8 +254,17 @@ public final class KatoBridge implements AutoCloseable {
     /** Reads the environment ({@link BridgeSettings}) and runs until the JVM is stopped. */
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> env = System.getenv();
-        BridgeConfig config = BridgeConfig.fromEnvironment(env);
-        KatoBridge bridge = new KatoBridge(config, DiskGuard.fromEnvironment(env)).start();
+        BridgeConfig config;
+        KatoBridge bridge;
+        try {
+            config = BridgeConfig.fromEnvironment(env);
+            bridge = new KatoBridge(config, DiskGuard.fromEnvironment(env)).start();
+        } catch (BackendAccessException | IllegalArgumentException e) {
+            // One line naming the backend or variable and what failed; never a secret.
+            LOG.error("KATO bridge cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             bridge.close();

@@ -73,6 +73,24 @@ final class RedisProbe {
         }
     }
 
+    /**
+     * The start-up check: throws {@link io.katostreams.schemas.security.BackendAccessException}
+     * when Redis refuses the credentials of the URL (or requires some and the URL has none). An
+     * unreachable Redis is not an error here: /health reports it.
+     */
+    void verifyCredentials() {
+        Result r = ping();
+        if (!r.reachable() && r.error() != null && refused(r.error())) {
+            throw new io.katostreams.schemas.security.BackendAccessException("Redis at " + displayUrl()
+                    + " refused the bridge: " + r.error() + " (check the user and password in REDIS_URL)");
+        }
+    }
+
+    private static boolean refused(String error) {
+        String e = error.toUpperCase(java.util.Locale.ROOT);
+        return e.startsWith("AUTH REFUSED") || e.contains("NOAUTH") || e.contains("WRONGPASS") || e.contains("NOPERM");
+    }
+
     private static long micros(long startNanos) {
         return (System.nanoTime() - startNanos) / 1000;
     }

@@ -68,6 +68,9 @@ final class FakeQdrant implements AutoCloseable {
     /** Every RPC received, e.g. "upsert vectors_alice_kato 2", in order. */
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
+    /** When set, every call must carry this {@code api-key} header (as Qdrant with an API key); null = none. */
+    volatile String apiKey;
+
     private Server server;
     private int port;
 
@@ -80,6 +83,7 @@ final class FakeQdrant implements AutoCloseable {
                 .addService(new Health())
                 .addService(new CollectionsService())
                 .addService(new PointsService())
+                .intercept(new ApiKeyCheck())
                 .build()
                 .start();
         port = server.getPort();
@@ -126,6 +130,25 @@ final class FakeQdrant implements AutoCloseable {
         return PointsOperationResponse.newBuilder()
                 .setResult(UpdateResult.newBuilder().setOperationId(1).setStatus(UpdateStatus.Completed))
                 .build();
+    }
+
+    private static final io.grpc.Metadata.Key<String> API_KEY =
+            io.grpc.Metadata.Key.of("api-key", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+
+    /** Qdrant's API key check: UNAUTHENTICATED unless the call carries the configured key. */
+    private final class ApiKeyCheck implements io.grpc.ServerInterceptor {
+        @Override
+        public <Q, A> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, A> call,
+                io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, A> next) {
+            String required = apiKey;
+            if (required != null && !required.equals(headers.get(API_KEY))) {
+                calls.add("refused " + call.getMethodDescriptor().getBareMethodName());
+                call.close(Status.UNAUTHENTICATED.withDescription("Invalid api-key"), new io.grpc.Metadata());
+                return new io.grpc.ServerCall.Listener<>() {
+                };
+            }
+            return next.startCall(call, headers);
+        }
     }
 
     private final class Health extends QdrantGrpc.QdrantImplBase {

@@ -60,7 +60,11 @@ class QdrantKnowledgeSinkTaskTest {
     }
 
     QdrantKnowledgeSinkTask startTask() {
-        Map<String, String> props = new HashMap<>();
+        return startTask(Map.of());
+    }
+
+    QdrantKnowledgeSinkTask startTask(Map<String, String> extra) {
+        Map<String, String> props = new HashMap<>(extra);
         props.put("name", "test-qdrant-sink");
         props.put(QdrantKnowledgeSinkConfig.HOST, "127.0.0.1");
         props.put(QdrantKnowledgeSinkConfig.GRPC_PORT, Integer.toString(qdrant.port()));
@@ -226,6 +230,27 @@ class QdrantKnowledgeSinkTaskTest {
                 new ArrayList<>(qdrant.collections.get("vectors_alice_kato").points.keySet()));
         assertEquals(List.of("upsert vectors_alice_kato 2", "upsert vectors_alice_kato 1", "upsert vectors_alice_kato 1"),
                 qdrant.calls.stream().filter(c -> c.startsWith("upsert")).toList());
+    }
+
+    @Test
+    void theApiKeyIsSentAndAWrongOrMissingOneFailsTheTaskWithoutRetrying() {
+        qdrant.apiKey = "qdrant-key-1";
+        QdrantKnowledgeSinkTask task = startTask(Map.of(QdrantKnowledgeSinkConfig.API_KEY, "qdrant-key-1"));
+        task.put(sinks(vector(ALICE, V123, List.of(1.0, 2.0, 3.0), List.of())));
+        assertEquals(1, qdrant.collections.get("vectors_alice_kato").points.size());
+
+        for (Map<String, String> wrong : List.of(Map.of(QdrantKnowledgeSinkConfig.API_KEY, "stale-key-2"),
+                Map.<String, String>of())) {
+            QdrantKnowledgeSinkTask refused = startTask(wrong);
+            List<SinkRecord> records = sinks(vector(BOB, V3, List.of(1.0, 2.0), List.of()));
+            org.apache.kafka.connect.errors.ConnectException e = assertThrows(
+                    org.apache.kafka.connect.errors.ConnectException.class, () -> refused.put(records));
+            assertFalse(e instanceof RetriableException, "a refused key is not retried: " + e);
+            assertTrue(e.getMessage().contains("check qdrant.api.key"), e.getMessage());
+            assertFalse(e.getMessage().contains("stale-key-2") || e.getMessage().contains("qdrant-key-1"), e.getMessage());
+        }
+        assertTrue(reporter.reports.isEmpty(), "nothing dead-lettered");
+        assertFalse(qdrant.collections.containsKey("vectors_bob_kato"));
     }
 
     @Test

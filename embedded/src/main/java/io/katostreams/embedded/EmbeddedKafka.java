@@ -58,13 +58,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final Duration startDuration;
+    /** Null: PLAINTEXT without authorization; else the SASL set-up of {@link Builder#sasl}. */
+    private final Sasl sasl;
     /** True while this handle owns a temporary data dir; passed on by {@link #restart()}. */
     private boolean deleteDataDirOnClose;
     private boolean stopped;
 
     private EmbeddedKafka(KafkaRaftServer server, Properties brokerProperties, Path dataDir,
-                          boolean deleteDataDirOnClose, int port, int controllerPort, Duration startDuration) {
+                          boolean deleteDataDirOnClose, int port, int controllerPort, Duration startDuration,
+                          Sasl sasl) {
         this.server = server;
+        this.sasl = sasl;
         this.brokerProperties = brokerProperties;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
@@ -82,7 +86,50 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** The PLAINTEXT (client) port. */
+    /**
+     * The SASL set-up of a broker built with {@link Builder#sasl}: the mechanism of the client
+     * listener and the users with their passwords ({@code admin} is the super user).
+     */
+    public record Sasl(String mechanism, String adminUser, String adminPassword, Map<String, String> users) {
+        public Sasl {
+            users = Map.copyOf(users);
+        }
+    }
+
+    /** True when the client listener requires SASL and ACLs are enforced ({@link Builder#sasl}). */
+    public boolean secured() {
+        return sasl != null;
+    }
+
+    /**
+     * The client properties to reach this broker as {@code user} (security.protocol,
+     * sasl.mechanism, sasl.jaas.config); empty for a PLAINTEXT broker. Bootstrap servers not
+     * included.
+     */
+    public Map<String, String> clientProperties(String user, String password) {
+        return sasl == null ? Map.of() : clientProperties(sasl, user, password);
+    }
+
+    private static Map<String, String> clientProperties(Sasl sasl, String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", sasl.mechanism(),
+                "sasl.jaas.config", jaas(sasl.mechanism(), user, password, Map.of()));
+    }
+
+    /** {@link #clientProperties(String, String)} of the super user; empty for a PLAINTEXT broker. */
+    public Map<String, String> adminClientProperties() {
+        return sasl == null ? Map.of() : clientProperties(sasl.adminUser(), sasl.adminPassword());
+    }
+
+    private static String jaas(String mechanism, String user, String password, Map<String, String> plainUsers) {
+        String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                : "org.apache.kafka.common.security.scram.ScramLoginModule";
+        StringBuilder s = new StringBuilder(module).append(" required username=\"").append(user)
+                .append("\" password=\"").append(password).append('"');
+        plainUsers.forEach((u, p) -> s.append(" user_").append(u).append("=\"").append(p).append('"'));
+        return s.append(';').toString();
+    }
+
+    /** The client port (PLAINTEXT, or SASL_PLAINTEXT when {@link #secured()}). */
     public int port() {
         return port;
     }
@@ -149,13 +196,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** A new Admin client for this broker; the caller closes it. */
     public Admin admin() {
-        return admin(bootstrapServers());
+        return admin(bootstrapServers(), adminClientProperties());
     }
 
-    private static Admin admin(String bootstrapServers) {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis()));
+    /** An Admin client (of the super user when {@link #secured()}). */
+    private static Admin admin(String bootstrapServers, Map<String, String> security) {
+        Map<String, Object> config = new java.util.HashMap<>(security);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) READY_TIMEOUT.toMillis());
+        return Admin.create(config);
     }
 
     /** Shuts the broker down cleanly and keeps the data directory. Idempotent. */
@@ -179,7 +228,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         stop();
         boolean owned = deleteDataDirOnClose;
         deleteDataDirOnClose = false;
-        return launch(brokerProperties, dataDir, owned, port, controllerPort);
+        return launch(brokerProperties, dataDir, owned, port, controllerPort, sasl);
     }
 
     /** {@link #stop()}, then deletes the data directory if the builder created it. */
@@ -202,6 +251,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int port;
         private int controllerPort;
         private int numPartitions = 1;
+        private Sasl sasl;
         private final Map<String, String> overrides = new LinkedHashMap<>();
 
         private Builder() {
@@ -246,6 +296,34 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Secures the broker: the client listener becomes SASL_PLAINTEXT with {@code mechanism}
+         * ({@code SCRAM-SHA-256}, {@code SCRAM-SHA-512} or {@code PLAIN}), the controller listener
+         * SASL_PLAINTEXT with PLAIN, and ACLs are enforced by KRaft's {@code StandardAuthorizer}
+         * (a principal without a matching ACL is denied). {@code adminUser} is the only super user
+         * and the broker's own identity; {@code users} are further principals (user → password),
+         * which have no permission until ACLs grant it (through {@link #admin()}).
+         *
+         * <p>SCRAM credentials are written when the data directory is formatted (kafka-storage's
+         * {@code --add-scram}), so they exist only for a new directory; PLAIN users are part of
+         * the listener configuration. Default: off (PLAINTEXT, no authorization).
+         */
+        public Builder sasl(String mechanism, String adminUser, String adminPassword, Map<String, String> users) {
+            if (!List.of("SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN").contains(mechanism)) {
+                throw new IllegalArgumentException("mechanism must be SCRAM-SHA-256, SCRAM-SHA-512 or PLAIN, was " + mechanism);
+            }
+            Map<String, String> all = new LinkedHashMap<>(users);
+            all.put(adminUser, adminPassword);
+            for (Map.Entry<String, String> u : all.entrySet()) {
+                if (!u.getKey().matches("[A-Za-z0-9._-]+") || !u.getValue().matches("[A-Za-z0-9._~!-]+")) {
+                    throw new IllegalArgumentException("SASL user names and passwords of the embedded broker are "
+                            + "limited to [A-Za-z0-9._-] (passwords also ~!), so they need no quoting: " + u.getKey());
+                }
+            }
+            this.sasl = new Sasl(mechanism, adminUser, adminPassword, users);
+            return this;
+        }
+
         /** Any broker config, applied last, so it wins over the defaults set here. */
         public Builder brokerConfig(String key, String value) {
             overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
@@ -268,7 +346,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             boolean temporary = dataDir == null;
             Path dir = temporary ? Dirs.createTemp("kato-kafka-") : Dirs.ensure(dataDir);
-            return launch(brokerProperties(dir, clientPort, quorumPort), dir, temporary, clientPort, quorumPort);
+            return launch(brokerProperties(dir, clientPort, quorumPort), dir, temporary, clientPort, quorumPort, sasl);
         }
 
         private Properties brokerProperties(Path dir, int clientPort, int quorumPort) {
@@ -301,8 +379,36 @@ public final class EmbeddedKafka implements AutoCloseable {
             p.put("group.initial.rebalance.delay.ms", "0");
             // The cleaner's default 128 MiB dedupe buffer dominates the heap of a small broker.
             p.put("log.cleaner.dedupe.buffer.size", "4194304");
+            if (sasl != null) {
+                secure(p, clientPort, quorumPort);
+            }
             p.putAll(overrides);
             return p;
+        }
+
+        private void secure(Properties p, int clientPort, int quorumPort) {
+            String mech = sasl.mechanism();
+            p.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + quorumPort);
+            p.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + clientPort);
+            p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+            p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+            p.put("sasl.mechanism.inter.broker.protocol", mech);
+            p.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", mech);
+            Map<String, String> everyone = new LinkedHashMap<>(sasl.users());
+            everyone.put(sasl.adminUser(), sasl.adminPassword());
+            // The listener's JAAS line serves both sides: the broker's own client identity (username,
+            // password) and, for PLAIN, the accepted users (user_<name>).
+            p.put("listener.name.sasl_plaintext." + mech.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                    jaas(mech, sasl.adminUser(), sasl.adminPassword(), mech.equals("PLAIN") ? everyone : Map.of()));
+            // KRaft's controller listener cannot use SCRAM (the credentials live in the metadata it
+            // serves): PLAIN with the admin user only.
+            p.put("sasl.mechanism.controller.protocol", "PLAIN");
+            p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+            p.put("listener.name.controller.plain.sasl.jaas.config", jaas("PLAIN", sasl.adminUser(), sasl.adminPassword(),
+                    Map.of(sasl.adminUser(), sasl.adminPassword())));
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.put("super.users", "User:" + sasl.adminUser());
+            p.put("allow.everyone.if.no.acl.found", "false");
         }
     }
 
@@ -311,16 +417,18 @@ public final class EmbeddedKafka implements AutoCloseable {
      * answers on its client port. On failure, shuts down what started and deletes a
      * temporary {@code dir}.
      */
-    private static EmbeddedKafka launch(Properties props, Path dir, boolean temporary, int clientPort, int quorumPort) {
+    private static EmbeddedKafka launch(Properties props, Path dir, boolean temporary, int clientPort, int quorumPort,
+                                        Sasl sasl) {
         long begin = System.nanoTime();
         KafkaRaftServer server = null;
         try {
-            formatIfNeeded(dir, props);
+            formatIfNeeded(dir, props, sasl);
             server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup(); // returns once the broker is registered and unfenced
-            awaitClientListener("127.0.0.1:" + clientPort);
+            awaitClientListener("127.0.0.1:" + clientPort,
+                    sasl == null ? Map.of() : clientProperties(sasl, sasl.adminUser(), sasl.adminPassword()));
             EmbeddedKafka kafka = new EmbeddedKafka(server, props, dir, temporary, clientPort, quorumPort,
-                    Duration.ofNanos(System.nanoTime() - begin));
+                    Duration.ofNanos(System.nanoTime() - begin), sasl);
             log.info("Kafka broker (KRaft) ready on {} in {} ms, data in {}",
                     kafka.bootstrapServers(), kafka.startDuration().toMillis(), dir);
             return kafka;
@@ -346,7 +454,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@code meta.properties}: formatting again would be refused, and a fresh format
      * would forget the cluster id the existing data belongs to.
      */
-    private static void formatIfNeeded(Path dir, Properties props) {
+    private static void formatIfNeeded(Path dir, Properties props, Sasl sasl) {
         if (Files.exists(dir.resolve("meta.properties"))) {
             return;
         }
@@ -359,8 +467,17 @@ public final class EmbeddedKafka implements AutoCloseable {
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             int exit;
             try (PrintStream printer = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-                exit = StorageTool.execute(new String[] {
-                        "format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()}, printer);
+                List<String> args = new java.util.ArrayList<>(List.of(
+                        "format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()));
+                if (sasl != null && sasl.mechanism().startsWith("SCRAM-")) {
+                    // KIP-900: SCRAM credentials in the bootstrap metadata, so the broker's own
+                    // (inter-broker) login works from the first start.
+                    Map<String, String> everyone = new LinkedHashMap<>(sasl.users());
+                    everyone.put(sasl.adminUser(), sasl.adminPassword());
+                    everyone.forEach((u, pw) -> args.addAll(List.of("--add-scram",
+                            sasl.mechanism() + "=[name=" + u + ",password=" + pw + "]")));
+                }
+                exit = StorageTool.execute(args.toArray(String[]::new), printer);
             }
             if (exit != 0) {
                 throw new IllegalStateException("formatting " + dir + " failed (exit " + exit + "): "
@@ -383,8 +500,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Returns once the client listener answers a metadata request. {@code startup()} already
      * waits until the broker is unfenced; this proves the listener clients will use.
      */
-    private static void awaitClientListener(String bootstrapServers) {
-        try (Admin admin = admin(bootstrapServers)) {
+    private static void awaitClientListener(String bootstrapServers, Map<String, String> security) {
+        try (Admin admin = admin(bootstrapServers, security)) {
             admin.describeCluster().nodes().get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Kafka broker started but does not answer on " + bootstrapServers, e);

@@ -46,6 +46,10 @@ public final class RedisServerProcess implements AutoCloseable {
     private int port;
     private Path dataDir;
     private Path executable;
+    /** Password of the default user ({@code requirepass}); null = none. */
+    private String password;
+    /** Extra ACL users: name → password and rules; empty by default. */
+    private final java.util.Map<String, List<String>> aclUsers = new java.util.LinkedHashMap<>();
     private Process process;
     private Path logFile;
     private Thread shutdownHook;
@@ -68,6 +72,47 @@ public final class RedisServerProcess implements AutoCloseable {
         requireStopped("dataDir");
         this.dataDir = dataDir;
         return this;
+    }
+
+    /**
+     * Requires {@code AUTH <password>} of every client ({@code --requirepass}, the default
+     * user's password). Default: none.
+     */
+    public synchronized RedisServerProcess requirePass(String password) {
+        requireStopped("requirePass");
+        this.password = checkSecret(password);
+        return this;
+    }
+
+    /**
+     * Adds an ACL user ({@code --user <name> on ><password> ~* &* +@all}): all keys, channels and
+     * commands, after {@code AUTH <name> <password>}. Combine with {@link #requirePass} so that
+     * the default user cannot be used without a password.
+     */
+    public synchronized RedisServerProcess aclUser(String name, String password) {
+        return aclUser(name, password, "~*", "&*", "+@all");
+    }
+
+    /**
+     * Adds an ACL user with the given rules ({@code ACL SETUSER} syntax, e.g. {@code "~session:*"},
+     * {@code "-@all"}, {@code "+get"}): {@code --user <name> on ><password> <rules…>}.
+     */
+    public synchronized RedisServerProcess aclUser(String name, String password, String... rules) {
+        requireStopped("aclUser");
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("ACL user names are limited to [A-Za-z0-9._-]: " + name);
+        }
+        List<String> args = new ArrayList<>(List.of("on", ">" + checkSecret(password)));
+        args.addAll(List.of(rules));
+        aclUsers.put(name, args);
+        return this;
+    }
+
+    private static String checkSecret(String secret) {
+        if (secret == null || !secret.matches("[A-Za-z0-9._~!-]+")) {
+            throw new IllegalArgumentException("passwords of the test redis-server are limited to [A-Za-z0-9._~!-]");
+        }
+        return secret;
     }
 
     /** Runs this {@code redis-server} binary instead of looking one up. */
@@ -150,6 +195,13 @@ public final class RedisServerProcess implements AutoCloseable {
             command.addAll(List.of("--dir", Dirs.ensure(dataDir).toString(),
                     "--appendonly", "yes", "--appendfsync", "everysec"));
         }
+        if (password != null) {
+            command.addAll(List.of("--requirepass", password));
+        }
+        aclUsers.forEach((name, rules) -> {
+            command.addAll(List.of("--user", name));
+            command.addAll(rules);
+        });
         return command;
     }
 
@@ -184,9 +236,13 @@ public final class RedisServerProcess implements AutoCloseable {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
             socket.setSoTimeout(500);
             OutputStream out = socket.getOutputStream();
-            out.write("PING\r\nINFO server\r\n".getBytes(StandardCharsets.US_ASCII));
+            String auth = password != null ? "AUTH " + password + "\r\n" : "";
+            out.write((auth + "PING\r\nINFO server\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            if (password != null && !"+OK".equals(in.readLine())) {
+                return false;
+            }
             if (!"+PONG".equals(in.readLine())) {
                 return false;
             }
@@ -223,9 +279,17 @@ public final class RedisServerProcess implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://127.0.0.1:<port>}. */
+    /** {@code redis://127.0.0.1:<port>} (without credentials). */
     public String url() {
         return "redis://127.0.0.1:" + port();
+    }
+
+    /**
+     * {@code redis://[user]:password@127.0.0.1:<port>}: the URL with credentials; {@code user}
+     * null or empty means the default user (a {@link #requirePass} password).
+     */
+    public String url(String user, String password) {
+        return "redis://" + (user == null ? "" : user) + ":" + password + "@127.0.0.1:" + port();
     }
 
     public synchronized boolean isRunning() {

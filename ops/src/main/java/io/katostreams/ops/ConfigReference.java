@@ -50,7 +50,13 @@ public final class ConfigReference {
                     + "directory.", io.katostreams.bridge.DiskGuardSettings.ALL,
                     (io.katostreams.bridge.BridgeSetting<?> b) -> new Row(b.envVar(), b.defaultValue(), b.rule(), b.doc())),
             Group.of("Standalone runtime", "Read by `./ops/kato up`; a service given by URL is used instead of "
-                    + "being started.", StandaloneSettings.ALL));
+                    + "being started.", StandaloneSettings.ALL),
+            Group.of("Kafka client security", "Read by every process that talks to Kafka: the topology (and its "
+                    + "Redis mirror), the bridge, the Connect worker and the ops CLI, through one rule "
+                    + "(`KafkaClientEnv`). Unset = PLAINTEXT. Examples per backend: docs/production.md, "
+                    + "\"Secured backends\".", io.katostreams.schemas.security.KafkaClientEnv.DOCUMENTED,
+                    (io.katostreams.schemas.security.KafkaClientEnv.Variable v) ->
+                            new Row(v.name(), v.defaultValue(), v.validValues(), v.description())));
 
     /** One row of a table: one environment variable. */
     public record Row(String variable, Object defaultValue, String validValues, String description) {

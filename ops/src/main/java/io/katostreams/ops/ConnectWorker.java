@@ -2,6 +2,7 @@ package io.katostreams.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.katostreams.schemas.security.KafkaClientEnv;
 import org.apache.kafka.connect.cli.ConnectStandalone;
 import org.apache.kafka.connect.runtime.Connect;
 
@@ -30,9 +31,18 @@ final class ConnectWorker implements AutoCloseable {
         this.rest = connect.rest().serverUrl();
     }
 
-    static ConnectWorker start(String bootstrap, Path dataDir, String knowledgeTopic, String mongoUrl, String qdrant)
+    /**
+     * @param kafkaSecurity the Kafka client security properties ({@link KafkaClientEnv}); the worker
+     *     uses them itself and passes them to the sinks' consumers, the dead-letter producers and
+     *     admin clients ({@code consumer.}, {@code producer.}, {@code admin.})
+     * @param qdrant {@code host:port}, {@code http://host:port} or {@code https://host:port}
+     *     (TLS); empty = no Qdrant sink
+     * @param qdrantApiKey the Qdrant API key, or null/empty for none
+     */
+    static ConnectWorker start(String bootstrap, Map<String, String> kafkaSecurity, Path dataDir, String knowledgeTopic,
+                               String mongoUrl, String qdrant, String qdrantApiKey)
             throws IOException, InterruptedException {
-        Map<String, String> p = new HashMap<>();
+        Map<String, String> p = new HashMap<>(KafkaClientEnv.withPrefixes(kafkaSecurity, "consumer.", "producer.", "admin."));
         p.put("bootstrap.servers", bootstrap);
         p.put("listeners", "http://127.0.0.1:0");
         p.put("offset.storage.file.filename", dataDir.resolve("connect.offsets").toString());
@@ -43,9 +53,14 @@ final class ConnectWorker implements AutoCloseable {
         ConnectWorker w = new ConnectWorker(new ConnectStandalone().startConnect(p));
         w.create("kato-mongo-sink.json", Map.of("topics", knowledgeTopic, "mongo.connection.uri", mongoUrl));
         if (qdrant != null && !qdrant.isBlank()) {
-            String[] hp = qdrant.replaceFirst("^[a-z]+://", "").split(":");
-            w.create("kato-qdrant-sink.json", Map.of("topics", knowledgeTopic, "qdrant.host", hp[0],
-                    "qdrant.grpc.port", hp.length > 1 ? hp[1] : "6334"));
+            boolean tls = qdrant.startsWith("https://");
+            String[] hp = qdrant.replaceFirst("^[a-z]+://", "").replaceFirst("/.*$", "").split(":");
+            Map<String, String> q = new HashMap<>(Map.of("topics", knowledgeTopic, "qdrant.host", hp[0],
+                    "qdrant.grpc.port", hp.length > 1 ? hp[1] : "6334", "qdrant.use.tls", Boolean.toString(tls)));
+            if (qdrantApiKey != null && !qdrantApiKey.isBlank()) {
+                q.put("qdrant.api.key", qdrantApiKey); // a PASSWORD config: Connect shows it as [hidden]
+            }
+            w.create("kato-qdrant-sink.json", q);
         }
         return w;
     }
@@ -67,6 +82,7 @@ final class ConnectWorker implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(doc))).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300 && r.statusCode() != 409) {
+            // the body names the config problem; Connect masks PASSWORD values (URIs, API keys) in it
             throw new IOException("Connect refused " + resource + ": " + r.statusCode() + " " + r.body());
         }
     }

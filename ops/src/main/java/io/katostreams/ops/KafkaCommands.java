@@ -41,15 +41,19 @@ final class KafkaCommands implements AutoCloseable {
     private volatile boolean running = true;
     private long sequence;
 
-    KafkaCommands(String bootstrap, String topicPrefix) {
+    /**
+     * @param kafkaClient bootstrap servers and the client security properties
+     *     ({@link io.katostreams.schemas.security.KafkaClientEnv})
+     */
+    KafkaCommands(Map<String, String> kafkaClient, String topicPrefix) {
         this.commandsTopic = topicPrefix + "commands";
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(kafkaClient);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.putAll(kafkaClient);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         replies = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());

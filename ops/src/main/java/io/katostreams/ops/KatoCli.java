@@ -3,6 +3,8 @@ package io.katostreams.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.katostreams.schemas.ProcessorId;
+import io.katostreams.schemas.security.BackendAccessException;
+import io.katostreams.schemas.security.KafkaClientEnv;
 import io.katostreams.schemas.avro.CreateSession;
 import io.katostreams.schemas.avro.ForgetNode;
 import io.katostreams.schemas.avro.ImportNode;
@@ -77,7 +79,8 @@ public final class KatoCli {
                     yield 2;
                 }
             };
-        } catch (IllegalStateException | IllegalArgumentException e) {
+        } catch (IllegalStateException | IllegalArgumentException | BackendAccessException e) {
+            // one line: which setting or backend, what failed (never a secret)
             System.err.println("kato " + cmd + ": " + e.getMessage());
             code = 1;
         }
@@ -130,6 +133,18 @@ public final class KatoCli {
     }
 
     /**
+     * Bootstrap servers plus the Kafka client security properties of the environment
+     * ({@link KafkaClientEnv}: the CLI authenticates as the principal of KAFKA_SASL_* / KAFKA_SSL_*),
+     * checked once: a refused credential ends the command with one line.
+     */
+    static Map<String, String> kafkaClient(Map<String, String> env, String command) {
+        Map<String, String> client = new HashMap<>(KafkaClientEnv.properties(env));
+        client.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(env));
+        KafkaClientEnv.verify(client, "kato " + command, Duration.ofSeconds(15));
+        return client;
+    }
+
+    /**
      * Bulk learning: each line of FILE is a sequence of events — a JSON array of arrays of strings, or
      * {@code {"node_id": …, "sequence": [[…], …]}} — observed and learned as one pattern through Kafka.
      */
@@ -144,7 +159,7 @@ public final class KatoCli {
         int learned = 0, empty = 0, failed = 0;
         List<CompletableFuture<Reply>> window = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        try (KafkaCommands kafka = new KafkaCommands(bootstrap(env), service.topicPrefix())) {
+        try (KafkaCommands kafka = new KafkaCommands(kafkaClient(env, "train"), service.topicPrefix())) {
             for (int i = 0; i < lines.size(); i++) {
                 JsonNode line;
                 try {
@@ -241,8 +256,7 @@ public final class KatoCli {
     /** The latest record of every kato.knowledge key of a node (tombstoned keys removed), read to the end. */
     private static Map<String, KnowledgeRecord> latestKnowledge(Map<String, String> env, ServiceConfig service, String pid) {
         Map<String, KnowledgeRecord> latest = new LinkedHashMap<>();
-        Map<String, Object> cfg = new HashMap<>();
-        cfg.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(env));
+        Map<String, Object> cfg = new HashMap<>(kafkaClient(env, "export/verify"));
         cfg.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cfg, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -308,7 +322,7 @@ public final class KatoCli {
         String node = args.length >= 3 ? args[2] : header.path("node_id").asText();
         ServiceConfig service = ServiceConfig.fromEnvironment(env);
         int chunks = 0;
-        try (KafkaCommands kafka = new KafkaCommands(bootstrap(env), service.topicPrefix())) {
+        try (KafkaCommands kafka = new KafkaCommands(kafkaClient(env, "import"), service.topicPrefix())) {
             for (String chunk : NodeExport.chunks(lines, 500, true)) {
                 Reply r = kafka.call(node, null, new ImportNode(chunk));
                 if (r.getStatus() != 200) throw new IllegalStateException("import failed: " + r.getBodyJson());
@@ -332,7 +346,7 @@ public final class KatoCli {
             }
         }
         ServiceConfig service = ServiceConfig.fromEnvironment(env);
-        try (KafkaCommands kafka = new KafkaCommands(bootstrap(env), service.topicPrefix())) {
+        try (KafkaCommands kafka = new KafkaCommands(kafkaClient(env, "forget"), service.topicPrefix())) {
             Reply r = kafka.call(node, null, new ForgetNode());
             System.out.println(r.getStatus() == 200 ? "forgot node " + node : "failed: " + r.getBodyJson());
             return r.getStatus() == 200 ? 0 : 1;

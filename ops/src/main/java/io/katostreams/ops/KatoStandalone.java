@@ -2,6 +2,8 @@ package io.katostreams.ops;
 
 import io.katostreams.bridge.BridgeConfig;
 import io.katostreams.bridge.KatoBridge;
+import io.katostreams.schemas.security.KafkaClientEnv;
+import io.katostreams.schemas.security.Redact;
 import io.katostreams.embedded.EmbeddedKafka;
 import io.katostreams.embedded.MongoStandIn;
 import io.katostreams.embedded.RedisServerProcess;
@@ -80,6 +82,7 @@ public final class KatoStandalone implements AutoCloseable {
         ServiceConfig service = ServiceConfig.fromEnvironment(env);
         ServiceNameGuard.check(data, service.serviceName(), StandaloneSettings.read(StandaloneSettings.FORCE_SERVICE_NAME, env));
 
+        Map<String, String> kafkaSecurity = KafkaClientEnv.properties(env); // refuses bad KAFKA_* at once
         String bootstrap = env.get(DeploymentSettings.BOOTSTRAP_SERVERS.envVar());
         if (bootstrap == null || bootstrap.isBlank()) {
             EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(data.resolve("kafka"))
@@ -88,7 +91,7 @@ public final class KatoStandalone implements AutoCloseable {
             bootstrap = kafka.bootstrapServers();
             where.put("Kafka", bootstrap + " (embedded KRaft broker, data " + data.resolve("kafka") + ")");
         } else {
-            where.put("Kafka", bootstrap);
+            where.put("Kafka", bootstrap + " (" + KafkaClientEnv.describe(kafkaSecurity) + ")");
         }
         env.put(DeploymentSettings.BOOTSTRAP_SERVERS.envVar(), bootstrap);
 
@@ -100,7 +103,7 @@ public final class KatoStandalone implements AutoCloseable {
             redisUrl = redis.url();
             where.put("Redis", redisUrl + " (started here; a copy of kato.sessions, rebuilt on start)");
         } else {
-            where.put("Redis", redisUrl);
+            where.put("Redis", Redact.url(redisUrl));
         }
         env.put("REDIS_URL", redisUrl);
 
@@ -112,7 +115,8 @@ public final class KatoStandalone implements AutoCloseable {
             mongoUrl = mongo.connectionString();
             where.put("MongoDB", mongoUrl + " (mongo-java-server stand-in, H2 file " + data.resolve("mongo") + ")");
         } else {
-            where.put("MongoDB", mongoUrl);
+            MongoAccess.verify(mongoUrl, Duration.ofSeconds(15));
+            where.put("MongoDB", Redact.url(mongoUrl));
         }
 
         env.putIfAbsent(DeploymentSettings.STATE_DIR.envVar(), data.resolve("streams").toString());
@@ -125,7 +129,8 @@ public final class KatoStandalone implements AutoCloseable {
                 + ", state " + env.get(DeploymentSettings.STATE_DIR.envVar()) + ", Redis mirror of kato.sessions");
 
         String qdrant = StandaloneSettings.read(StandaloneSettings.QDRANT_URL, env);
-        ConnectWorker connect = ConnectWorker.start(bootstrap, data, service.topics().knowledge(), mongoUrl, qdrant);
+        ConnectWorker connect = ConnectWorker.start(bootstrap, kafkaSecurity, data, service.topics().knowledge(), mongoUrl,
+                qdrant, StandaloneSettings.read(StandaloneSettings.QDRANT_API_KEY, env));
         started.push(connect);
         where.put("Connect", connect.rest() + " (sinks: MongoDB" + (qdrant.isBlank() ? "" : ", Qdrant " + qdrant) + ")");
 

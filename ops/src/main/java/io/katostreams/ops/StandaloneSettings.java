@@ -17,15 +17,20 @@ public final class StandaloneSettings {
     public static final Setting<Long> MONGO_PORT = Setting.integer("mongo_port", "KATO_MONGO_PORT", 27017, 0L, 65535L,
             "Port of the MongoDB stand-in started when MONGO_URL is not set.");
     public static final Setting<String> MONGO_URL = Setting.text("mongo_url", "MONGO_URL", "", null,
-            "MongoDB connection string of an existing server; empty = start the embedded stand-in.");
+            "MongoDB connection string of an existing server, with credentials if it requires them "
+                    + "(mongodb://user:password@host/?authSource=admin; checked at start-up, never printed); "
+                    + "empty = start the embedded stand-in.");
     public static final Setting<String> QDRANT_URL = Setting.text("qdrant_url", "QDRANT_URL", "", null,
-            "Qdrant gRPC endpoint host:port; empty = no Qdrant sink (vectors stay in kato.knowledge).");
+            "Qdrant gRPC endpoint host:port (https://host:port = TLS); empty = no Qdrant sink (vectors stay in "
+                    + "kato.knowledge).");
+    public static final Setting<String> QDRANT_API_KEY = Setting.text("qdrant_api_key", "QDRANT_API_KEY", "", null,
+            "API key of the Qdrant server (sent as the api-key header; use it with TLS); empty = none. Never printed.");
     public static final Setting<Boolean> FORCE_SERVICE_NAME = Setting.bool("force_service_name",
             "KATO_FORCE_SERVICE_NAME", false, "Start even though SERVICE_NAME differs from the one this data "
                     + "directory was first started with (all knowledge trained under the old name becomes unreachable).");
 
     public static final List<Setting<?>> ALL = List.of(DATA_DIR, KAFKA_PORT, REDIS_PORT, MONGO_PORT, MONGO_URL,
-            QDRANT_URL, FORCE_SERVICE_NAME);
+            QDRANT_URL, QDRANT_API_KEY, FORCE_SERVICE_NAME);
 
     static <T> T read(Setting<T> s, java.util.Map<String, String> env) {
         String v = env.get(s.envVar());

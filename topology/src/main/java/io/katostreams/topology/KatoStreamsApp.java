@@ -1,6 +1,8 @@
 package io.katostreams.topology;
 
 import io.katostreams.engine.Setting;
+import io.katostreams.schemas.security.BackendAccessException;
+import io.katostreams.schemas.security.KafkaClientEnv;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,6 +33,8 @@ public final class KatoStreamsApp implements AutoCloseable {
     private final String redisUrl;
     private final String applicationId;
     private final int metricsPort;
+    /** Client security properties from KAFKA_* (docs/production.md); empty = PLAINTEXT. */
+    private final Map<String, String> kafkaSecurity;
     private MetricsEndpoint metrics;
     private Admin metricsAdmin;
     private KafkaStreams streams;
@@ -38,6 +42,7 @@ public final class KatoStreamsApp implements AutoCloseable {
 
     public KatoStreamsApp(ServiceConfig config, Map<String, String> env) {
         this.config = config;
+        this.kafkaSecurity = KafkaClientEnv.properties(env);
         this.streamsProperties = streamsProperties(env);
         this.partitions = read(DeploymentSettings.PARTITIONS, env).intValue();
         this.replication = read(DeploymentSettings.REPLICATION_FACTOR, env).shortValue();
@@ -47,9 +52,14 @@ public final class KatoStreamsApp implements AutoCloseable {
         this.metricsPort = read(DeploymentSettings.METRICS_PORT, env).intValue();
     }
 
-    /** The Kafka Streams properties from the environment (see {@link DeploymentSettings}). */
+    /**
+     * The Kafka Streams properties from the environment (see {@link DeploymentSettings}), with the
+     * client security properties of {@link KafkaClientEnv} (Kafka Streams hands them to every
+     * consumer, producer and admin client it creates).
+     */
     public static Properties streamsProperties(Map<String, String> env) {
         Properties p = new Properties();
+        p.putAll(KafkaClientEnv.properties(env));
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, read(DeploymentSettings.APPLICATION_ID, env));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, read(DeploymentSettings.BOOTSTRAP_SERVERS, env));
         p.put(StreamsConfig.STATE_DIR_CONFIG, read(DeploymentSettings.STATE_DIR, env));
@@ -77,12 +87,21 @@ public final class KatoStreamsApp implements AutoCloseable {
 
     /** Creates missing topics and starts processing; returns once Kafka Streams is started. */
     public KatoStreamsApp start() {
-        Properties admin = new Properties();
-        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        String bootstrap = (String) streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+        Properties admin = kafkaClient();
+        // A wrong credential or missing TLS set-up stops here, with one line, before any client retries.
+        KafkaClientEnv.verify(toMap(admin), "the topology", ACCESS_CHECK_TIMEOUT);
+        if (redisUrl != null && !redisUrl.isBlank()) {
+            io.katostreams.topology.redis.RedisAccess.verify(redisUrl, ACCESS_CHECK_TIMEOUT);
+        }
         int inputPartitions;
         try (Admin a = Admin.create(admin)) {
             inputPartitions = TopicProvisioner.ensureTopics(a, config.topics(), partitions, replication, config.maxRecordBytes(),
                     brokerTimestamps, config.storage(), changelogs(applicationId));
+        } catch (RuntimeException e) {
+            String line = KafkaClientEnv.explain(e, "the topology (creating the KATO topics)", bootstrap, kafkaSecurity);
+            if (line != null) throw new BackendAccessException(line, e);
+            throw e;
         }
         Properties props = new Properties();
         props.putAll(streamsProperties);
@@ -97,19 +116,26 @@ public final class KatoStreamsApp implements AutoCloseable {
         props.put(StreamsConfig.producerPrefix("buffer.memory"), Math.max(64L * 1024 * 1024, 4L * maxMessage));
         streams = new KafkaStreams(KatoTopology.build(config, inputPartitions), props);
         streams.setUncaughtExceptionHandler(e -> {
+            String denied = KafkaClientEnv.explain(e, "the topology", bootstrap, kafkaSecurity);
+            if (denied != null) {
+                // Replacing the thread would fail the same way, forever: stop this instance instead.
+                LOG.error("{}; stopping this topology instance", denied);
+                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             LOG.error("stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
         if (redisUrl != null && !redisUrl.isBlank()) {
             // The mirror runs beside Kafka Streams, on its own consumer: Redis never slows a stream thread.
-            mirror = io.katostreams.topology.redis.RedisSessionMirror.builder()
-                    .bootstrapServers((String) streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG))
-                    .redisUrl(redisUrl).topic(config.topics().sessions()).applicationId(applicationId).start();
+            var builder = io.katostreams.topology.redis.RedisSessionMirror.builder()
+                    .bootstrapServers(bootstrap)
+                    .redisUrl(redisUrl).topic(config.topics().sessions()).applicationId(applicationId);
+            kafkaSecurity.forEach(builder::consumerConfig);
+            mirror = builder.start();
         }
         if (metricsPort >= 0) {
-            Properties lagAdmin = new Properties();
-            lagAdmin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+            Properties lagAdmin = kafkaClient();
             // default.api.timeout.ms may not be below request.timeout.ms: both short, a scrape must not hang
             lagAdmin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000);
             lagAdmin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
@@ -131,6 +157,23 @@ public final class KatoStreamsApp implements AutoCloseable {
                 applicationId + "-" + KatoTopology.GUARD_STORE + "-changelog",
                 applicationId + "-" + KatoTopology.PENDING_STORE + "-changelog",
                 applicationId + "-" + KatoTopology.CLAIMS_STORE + "-changelog");
+    }
+
+    /** How long the start-up access checks of Kafka and Redis wait for an answer. */
+    private static final Duration ACCESS_CHECK_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Bootstrap servers and security properties: the base of every extra client of this app. */
+    private Properties kafkaClient() {
+        Properties p = new Properties();
+        p.putAll(kafkaSecurity);
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        return p;
+    }
+
+    private static Map<String, Object> toMap(Properties p) {
+        Map<String, Object> m = new java.util.HashMap<>();
+        p.forEach((k, v) -> m.put((String) k, v));
+        return m;
     }
 
     /** Records of kato.knowledge not yet applied, per Kafka Connect sink group (connect-*). */
@@ -208,7 +251,15 @@ public final class KatoStreamsApp implements AutoCloseable {
 
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> env = System.getenv();
-        KatoStreamsApp app = new KatoStreamsApp(ServiceConfig.fromEnvironment(env), env).start();
+        KatoStreamsApp app;
+        try {
+            app = new KatoStreamsApp(ServiceConfig.fromEnvironment(env), env).start();
+        } catch (BackendAccessException | IllegalArgumentException e) {
+            // One line naming the backend or variable and what failed; never a secret.
+            LOG.error("KATO topology cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
