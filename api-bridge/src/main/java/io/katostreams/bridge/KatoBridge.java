@@ -180,7 +180,7 @@ public final class KatoBridge implements AutoCloseable {
             ctx.header("Access-Control-Allow-Origin", origin);
             ctx.header("Access-Control-Allow-Credentials", "true");
             ctx.header("Vary", "Origin");
-            ctx.header("Access-Control-Expose-Headers", "X-Trace-ID, X-Session-ID");
+            ctx.header("Access-Control-Expose-Headers", "X-Trace-ID, X-Session-ID, Retry-After, WWW-Authenticate");
             String requestedMethod = ctx.header("Access-Control-Request-Method");
             if (ctx.method() == HandlerType.OPTIONS && requestedMethod != null) {
                 ctx.header("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");

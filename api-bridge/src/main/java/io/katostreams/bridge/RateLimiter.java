@@ -60,7 +60,8 @@ final class RateLimiter implements AutoCloseable {
     private final String redisUrl;
     private final Duration timeout;
     private final Map<String, Bucket> local = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> throttled = new ConcurrentHashMap<>();
+    /** Refused requests by class, in a fixed order for /prometheus. */
+    private final Map<String, AtomicLong> throttled = new java.util.LinkedHashMap<>();
     private final ScheduledExecutorService reconnect;
     private RedisClient client;
     private volatile StatefulRedisConnection<String, String> redis;
@@ -75,7 +76,9 @@ final class RateLimiter implements AutoCloseable {
         this.keyPrefix = "kato:ratelimit:" + topicPrefix;
         this.timeout = timeout;
         for (RouteTable.RateClass c : RouteTable.RateClass.values()) {
-            throttled.put(c.label(), new AtomicLong());
+            if (c != RouteTable.RateClass.NONE) {
+                throttled.put(c.label(), new AtomicLong());
+            }
         }
         if (this.redisUrl != null) {
             reconnect = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -2,7 +2,6 @@ package io.katostreams.bridge;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -268,10 +267,6 @@ final class Security implements AutoCloseable {
             return "Rate limits are per bridge instance: Redis is unreachable";
         }
         return null;
-    }
-
-    static String label(RouteTable.RateClass c) {
-        return c.name().toLowerCase(Locale.ROOT);
     }
 
     @Override
