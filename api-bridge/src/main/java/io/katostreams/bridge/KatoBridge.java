@@ -132,7 +132,10 @@ public final class KatoBridge implements AutoCloseable {
         ops.routes(c.routes);
         // the WebSocket upgrade passes the same front door (no Javalin before-handlers run for it)
         c.routes.wsBeforeUpgrade("/ws/events", ctx -> {
-            String trace = Http.newTraceId();
+            String trace = ctx.header(Http.TRACE_HEADER);
+            if (trace == null || trace.isBlank()) {
+                trace = Http.newTraceId();
+            }
             ctx.attribute(Http.ATTR_TRACE, trace);
             ctx.header(Http.TRACE_HEADER, trace);
             if (!security.admit(ctx) || !security.authorizeSessionAndThrottle(ctx)) {

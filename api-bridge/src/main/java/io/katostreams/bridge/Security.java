@@ -29,6 +29,8 @@ final class Security implements AutoCloseable {
     static final String ATTR_NODE = "kato.node";
     /** Why a request was refused, for the audit record. */
     static final String ATTR_OUTCOME = "kato.outcome";
+    /** Set once the request's audit record is written (a refused WebSocket upgrade is audited early). */
+    static final String ATTR_AUDITED = "kato.audited";
 
     private final BridgeConfig config;
     private final SecurityConfig sec;
@@ -215,9 +217,10 @@ final class Security implements AutoCloseable {
         if (!mutating && outcome == null && status != 401 && status != 403 && status != 429) {
             return;
         }
-        if (rule == null) { // a CORS preflight: answered before any check
+        if (rule == null || ctx.attribute(ATTR_AUDITED) != null) { // a CORS preflight, or written already
             return;
         }
+        ctx.attribute(ATTR_AUDITED, Boolean.TRUE);
         Principal p = ctx.attribute(ATTR_PRINCIPAL);
         Http.GuardedSession s = ctx.attribute(Http.ATTR_SESSION);
         String node = ctx.attribute(ATTR_NODE);

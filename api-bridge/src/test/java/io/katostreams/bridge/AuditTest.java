@@ -117,6 +117,16 @@ class AuditTest {
             expected.put(trace, r.status());
         }
         assertEquals(List.of(401, 403, 404), new ArrayList<>(expected.values()).subList(expected.size() - 3, expected.size()));
+        // a refused WebSocket upgrade is audited too, once
+        String wsTrace = Http.newTraceId();
+        java.util.concurrent.CompletableFuture<java.net.http.WebSocket> ws = java.net.http.HttpClient.newHttpClient()
+                .newWebSocketBuilder().header("X-Trace-ID", wsTrace).header("X-API-Key", READER)
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + stack.bridge.port() + "/ws/events"),
+                        new java.net.http.WebSocket.Listener() { });
+        java.util.concurrent.ExecutionException refusedWs = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> ws.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(403, ((java.net.http.WebSocketHandshakeException) refusedWs.getCause()).getResponse().statusCode());
+        expected.put(wsTrace, 403);
 
         Map<String, List<JsonNode>> seen = new HashMap<>();
         Properties p = new Properties();
@@ -155,6 +165,7 @@ class AuditTest {
         assertEquals("/sessions", first.get("route").asText());
         assertEquals("127.0.0.1", first.get("client").asText());
         List<String> traces = new ArrayList<>(expected.keySet());
+        traces.remove(wsTrace);
         JsonNode noKey = seen.get(traces.get(traces.size() - 3)).get(0);
         assertTrue(noKey.get("key_id").isNull(), noKey.toString());
         assertEquals("missing_credential", noKey.get("outcome").asText());
