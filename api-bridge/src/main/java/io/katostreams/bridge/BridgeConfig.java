@@ -13,13 +13,14 @@ import java.util.UUID;
 public record BridgeConfig(String host, int port, String bootstrapServers, String topicPrefix, String serviceName,
                            String bridgeId, Duration replyTimeout, long maxBodyBytes, Duration directoryCatchUp,
                            Duration tickInterval, boolean v1Routes, String redisUrl, Duration probeTimeout,
-                           Duration startupTimeout) {
+                           Duration startupTimeout, SecurityConfig security) {
 
     /** Reads every setting from {@code env}; an invalid value throws, naming the variable and its rule. */
     public static BridgeConfig fromEnvironment(Map<String, String> env) {
         String id = BridgeSettings.BRIDGE_ID.read(env);
+        String host = BridgeSettings.HOST.read(env);
         return new BridgeConfig(
-                BridgeSettings.HOST.read(env),
+                host,
                 BridgeSettings.PORT.read(env).intValue(),
                 BridgeSettings.BOOTSTRAP_SERVERS.read(env),
                 BridgeSettings.TOPIC_PREFIX.read(env),
@@ -32,7 +33,8 @@ public record BridgeConfig(String host, int port, String bootstrapServers, Strin
                 BridgeSettings.V1_ROUTES.read(env),
                 BridgeSettings.REDIS_URL.read(env),
                 Duration.ofMillis(BridgeSettings.PROBE_TIMEOUT_MS.read(env)),
-                Duration.ofMillis(BridgeSettings.STARTUP_TIMEOUT_MS.read(env)));
+                Duration.ofMillis(BridgeSettings.STARTUP_TIMEOUT_MS.read(env)),
+                SecurityConfig.fromEnvironment(env, host));
     }
 
     public String commandsTopic() {
@@ -41,6 +43,11 @@ public record BridgeConfig(String host, int port, String bootstrapServers, Strin
 
     public String repliesTopic() {
         return topicPrefix + "replies";
+    }
+
+    /** The audit trail (docs/security.md). */
+    public String auditTopic() {
+        return topicPrefix + "audit";
     }
 
     public String sessionsTopic() {

@@ -46,6 +46,7 @@ public final class KatoBridge implements AutoCloseable {
     private final KatoApi api;
     private final OpsApi ops;
     private final SessionEvents events;
+    private final Security security;
     private Javalin app;
 
     public KatoBridge(BridgeConfig config) {
@@ -55,6 +56,7 @@ public final class KatoBridge implements AutoCloseable {
     KatoBridge(BridgeConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+        this.security = new Security(config); // first: a bad security setting fails before anything connects
         this.metrics = new BridgeMetrics(clock);
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -64,7 +66,8 @@ public final class KatoBridge implements AutoCloseable {
         this.directory = new SessionDirectory(config, clock);
         ProcessorRegistry processors = new ProcessorRegistry(clock, config.serviceName());
         this.events = new SessionEvents(clock, directory::liveCount);
-        BridgeServices services = new BridgeServices(config, gateway, directory, metrics, processors, events, clock);
+        BridgeServices services = new BridgeServices(config, gateway, directory, metrics, processors, events, clock,
+                security);
         this.api = new KatoApi(services);
         this.ops = new OpsApi(services, admin);
     }
@@ -75,9 +78,13 @@ public final class KatoBridge implements AutoCloseable {
         gateway.start();
         directory.start();
         ops.warmUp();
+        if (security.audit != null) {
+            security.audit.ensureTopic(admin, config.security().auditRetentionMs());
+        }
         app = Javalin.create(this::configure).start(config.host(), config.port());
-        LOG.info("KATO bridge {} listening on {}:{} (Kafka {}, topics {}*)", config.bridgeId(), config.host(), port(),
-                config.bootstrapServers(), config.topicPrefix());
+        LOG.info("KATO bridge {} listening on {}://{}:{} (auth {}, Kafka {}, topics {}*)", config.bridgeId(),
+                config.security().tlsKeystore() == null ? "http" : "https", config.host(), port(),
+                config.security().auth(), config.bootstrapServers(), config.topicPrefix());
         return this;
     }
 
@@ -116,10 +123,26 @@ public final class KatoBridge implements AutoCloseable {
         c.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(JettyErrors.URI_COMPLIANCE));
         c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
         c.requestLogger.http(this::afterRequest);
+        if (config.security().tlsKeystore() != null) {
+            c.jetty.addConnector((server, http) -> Tls.connector(server, http, config));
+        }
 
         c.routes.before(this::beforeRequest);
         api.routes(c.routes);
         ops.routes(c.routes);
+        // the WebSocket upgrade passes the same front door (no Javalin before-handlers run for it)
+        c.routes.wsBeforeUpgrade("/ws/events", ctx -> {
+            String trace = ctx.header(Http.TRACE_HEADER);
+            if (trace == null || trace.isBlank()) {
+                trace = Http.newTraceId();
+            }
+            ctx.attribute(Http.ATTR_TRACE, trace);
+            ctx.header(Http.TRACE_HEADER, trace);
+            if (!security.admit(ctx) || !security.authorizeSessionAndThrottle(ctx)) {
+                security.audit(ctx);
+                throw new Http.Answered();
+            }
+        });
         c.routes.ws("/ws/events", events::configure);
 
         // Javalin's own 404/405 (no route, wrong method) in the contract's shapes; a 404 a handler
@@ -136,6 +159,7 @@ public final class KatoBridge implements AutoCloseable {
         });
         c.routes.exception(RecordValidationException.class, (e, ctx) -> Http.json(ctx, 422, e.toDetailBody()));
         c.routes.exception(Http.TooLarge.class, (e, ctx) -> Http.detail(ctx, 413, e.getMessage()));
+        c.routes.exception(Http.Answered.class, (e, ctx) -> { }); // the response is written already
         c.routes.exception(Http.BadBody.class, (e, ctx) -> Http.detail(ctx, 400, e.getMessage()));
         c.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure of {} {} (trace {})", ctx.method(), ctx.path(), Http.traceId(ctx), e);
@@ -159,7 +183,7 @@ public final class KatoBridge implements AutoCloseable {
             ctx.header("Access-Control-Allow-Origin", origin);
             ctx.header("Access-Control-Allow-Credentials", "true");
             ctx.header("Vary", "Origin");
-            ctx.header("Access-Control-Expose-Headers", "X-Trace-ID, X-Session-ID");
+            ctx.header("Access-Control-Expose-Headers", "X-Trace-ID, X-Session-ID, Retry-After, WWW-Authenticate");
             String requestedMethod = ctx.header("Access-Control-Request-Method");
             if (ctx.method() == HandlerType.OPTIONS && requestedMethod != null) {
                 ctx.header("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
@@ -174,7 +198,7 @@ public final class KatoBridge implements AutoCloseable {
                 return;
             }
         }
-        if (!api.guard(ctx)) {
+        if (!security.admit(ctx) || !api.guard(ctx) || !security.authorizeSessionAndThrottle(ctx)) {
             ctx.skipRemainingHandlers();
         }
     }
@@ -188,6 +212,11 @@ public final class KatoBridge implements AutoCloseable {
             api.afterRequest(ctx);
         } catch (RuntimeException e) {
             LOG.warn("session access not recorded (trace {}): {}", trace, e.toString());
+        }
+        try {
+            security.audit(ctx);
+        } catch (RuntimeException e) {
+            LOG.error("audit record not written (trace {}): {}", trace, e.toString());
         }
         if (ACCESS.isInfoEnabled()) {
             Http.GuardedSession s = ctx.attribute(Http.ATTR_SESSION);
@@ -210,6 +239,7 @@ public final class KatoBridge implements AutoCloseable {
         directory.close();
         admin.close(Duration.ofSeconds(2));
         metrics.close();
+        security.close();
     }
 
     /** Reads the environment ({@link BridgeSettings}) and runs until the JVM is stopped. */

@@ -31,6 +31,7 @@ public final class KatoStreamsApp implements AutoCloseable {
     private final String redisUrl;
     private final String applicationId;
     private final int metricsPort;
+    private final String metricsHost;
     private MetricsEndpoint metrics;
     private Admin metricsAdmin;
     private KafkaStreams streams;
@@ -45,6 +46,7 @@ public final class KatoStreamsApp implements AutoCloseable {
         this.redisUrl = env.get("REDIS_URL");
         this.applicationId = read(DeploymentSettings.APPLICATION_ID, env);
         this.metricsPort = read(DeploymentSettings.METRICS_PORT, env).intValue();
+        this.metricsHost = read(DeploymentSettings.METRICS_HOST, env);
     }
 
     /** The Kafka Streams properties from the environment (see {@link DeploymentSettings}). */
@@ -107,7 +109,7 @@ public final class KatoStreamsApp implements AutoCloseable {
             lagAdmin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
             metricsAdmin = Admin.create(lagAdmin);
             try {
-                metrics = new MetricsEndpoint(metricsPort, () -> streams, () -> mirror == null ? null : mirror.status(),
+                metrics = new MetricsEndpoint(metricsHost, metricsPort, () -> streams, () -> mirror == null ? null : mirror.status(),
                         this::sinkLag);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot open the metrics endpoint on port " + metricsPort, e);
