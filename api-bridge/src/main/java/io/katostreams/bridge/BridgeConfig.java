@@ -13,7 +13,7 @@ import java.util.UUID;
 public record BridgeConfig(String host, int port, String bootstrapServers, String topicPrefix, String serviceName,
                            String bridgeId, Duration replyTimeout, long maxBodyBytes, Duration directoryCatchUp,
                            Duration tickInterval, boolean v1Routes, String redisUrl, Duration probeTimeout,
-                           Duration startupTimeout) {
+                           Duration startupTimeout, boolean consoleEnabled) {
 
     /** Reads every setting from {@code env}; an invalid value throws, naming the variable and its rule. */
     public static BridgeConfig fromEnvironment(Map<String, String> env) {
@@ -32,7 +32,8 @@ public record BridgeConfig(String host, int port, String bootstrapServers, Strin
                 BridgeSettings.V1_ROUTES.read(env),
                 BridgeSettings.REDIS_URL.read(env),
                 Duration.ofMillis(BridgeSettings.PROBE_TIMEOUT_MS.read(env)),
-                Duration.ofMillis(BridgeSettings.STARTUP_TIMEOUT_MS.read(env)));
+                Duration.ofMillis(BridgeSettings.STARTUP_TIMEOUT_MS.read(env)),
+                BridgeSettings.CONSOLE_ENABLED.read(env));
     }
 
     public String commandsTopic() {
@@ -41,6 +42,10 @@ public record BridgeConfig(String host, int port, String bootstrapServers, Strin
 
     public String repliesTopic() {
         return topicPrefix + "replies";
+    }
+
+    public String knowledgeTopic() {
+        return topicPrefix + "knowledge";
     }
 
     public String sessionsTopic() {

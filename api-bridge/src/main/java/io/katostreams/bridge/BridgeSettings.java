@@ -42,8 +42,12 @@ public final class BridgeSettings {
     public static final BridgeSetting<Long> STARTUP_TIMEOUT_MS = BridgeSetting.integer("KATO_STARTUP_TIMEOUT_MS",
             120_000, 0, 3_600_000, "How long main() waits for the KATO topics (created by the topology) before "
                     + "giving up; requests meanwhile are answered 503.");
+    public static final BridgeSetting<Boolean> CONSOLE_ENABLED = BridgeSetting.bool("KATO_CONSOLE_ENABLED", true,
+            "Serve the KATO console at /console and its read-only node listing under /console/api (docs/console.md). "
+                    + "The listing keeps a summary of every node's patterns (read from kato.knowledge) in the bridge's "
+                    + "memory; false turns both off.");
 
     public static final List<BridgeSetting<?>> ALL = List.of(PORT, HOST, BOOTSTRAP_SERVERS, TOPIC_PREFIX,
             SERVICE_NAME, BRIDGE_ID, REPLY_TIMEOUT_MS, MAX_BODY_BYTES, DIRECTORY_CATCH_UP_MS, TICK_INTERVAL_MS,
-            V1_ROUTES, REDIS_URL, PROBE_TIMEOUT_MS, STARTUP_TIMEOUT_MS);
+            V1_ROUTES, REDIS_URL, PROBE_TIMEOUT_MS, STARTUP_TIMEOUT_MS, CONSOLE_ENABLED);
 }

@@ -46,6 +46,9 @@ public final class KatoBridge implements AutoCloseable {
     private final KatoApi api;
     private final OpsApi ops;
     private final SessionEvents events;
+    /** The console and its knowledge catalog; both null when KATO_CONSOLE_ENABLED is false. */
+    private final KnowledgeCatalog catalog;
+    private final ConsoleApi console;
     private Javalin app;
 
     public KatoBridge(BridgeConfig config) {
@@ -67,6 +70,8 @@ public final class KatoBridge implements AutoCloseable {
         BridgeServices services = new BridgeServices(config, gateway, directory, metrics, processors, events, clock);
         this.api = new KatoApi(services);
         this.ops = new OpsApi(services, admin);
+        this.catalog = config.consoleEnabled() ? new KnowledgeCatalog(config) : null;
+        this.console = config.consoleEnabled() ? new ConsoleApi(services, catalog) : null;
     }
 
     /** Starts the Kafka clients and the HTTP server; returns once the server listens. */
@@ -74,6 +79,9 @@ public final class KatoBridge implements AutoCloseable {
         metrics.start();
         gateway.start();
         directory.start();
+        if (catalog != null) {
+            catalog.start();
+        }
         ops.warmUp();
         app = Javalin.create(this::configure).start(config.host(), config.port());
         LOG.info("KATO bridge {} listening on {}:{} (Kafka {}, topics {}*)", config.bridgeId(), config.host(), port(),
@@ -120,6 +128,9 @@ public final class KatoBridge implements AutoCloseable {
         c.routes.before(this::beforeRequest);
         api.routes(c.routes);
         ops.routes(c.routes);
+        if (console != null) {
+            console.routes(c.routes);
+        }
         c.routes.ws("/ws/events", events::configure);
 
         // Javalin's own 404/405 (no route, wrong method) in the contract's shapes; a 404 a handler
@@ -208,6 +219,9 @@ public final class KatoBridge implements AutoCloseable {
         }
         gateway.close();
         directory.close();
+        if (catalog != null) {
+            catalog.close();
+        }
         admin.close(Duration.ofSeconds(2));
         metrics.close();
     }
