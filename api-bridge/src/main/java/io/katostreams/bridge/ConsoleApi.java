@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *       symbol counts, totals and last activity; {@code q} filters by a case-insensitive substring
  *       of the node id.</li>
  *   <li>{@code GET /console/api/patterns?node_id=&sort=frequency|name&offset=&limit=&symbol=}: one
- *       page of a node's patterns; {@code symbol} keeps the patterns that contain that symbol.</li>
+ *       page of a node's patterns (each with its first 8 events as a preview and its event count);
+ *       {@code symbol} keeps the patterns that contain that symbol.</li>
  *   <li>{@code GET /console/api/symbols?node_id=&sort=frequency|name&offset=&limit=&q=}: one page of
  *       a node's symbol statistics.</li>
  *   <li>{@code GET /console/api/sessions?node_id=&offset=&limit=}: live sessions (node, created,
@@ -40,6 +41,8 @@ import java.util.regex.Pattern;
  */
 final class ConsoleApi {
     static final int MAX_LIMIT = 500;
+    /** Events of each pattern in a patterns page (the pattern itself: GET /pattern/{name}). */
+    static final int PREVIEW_EVENTS = 8;
     private static final String BASE = "/io/katostreams/bridge/console/";
     /** The console's own files: flat names only, so a path can never leave the console folder. */
     private static final Pattern FILE = Pattern.compile("[a-z0-9-]+\\.(js|css|svg)");
@@ -157,8 +160,9 @@ final class ConsoleApi {
             e.put("name", "PTRN|" + p.name());
             e.put("frequency", p.frequency());
             e.put("length", p.length());
-            ArrayNode events = e.putArray("pattern_data");
-            p.events().forEach(ev -> {
+            e.put("events", p.events().size());
+            ArrayNode events = e.putArray("pattern_data"); // a preview: the first PREVIEW_EVENTS events
+            p.events().stream().limit(PREVIEW_EVENTS).forEach(ev -> {
                 ArrayNode a = events.addArray();
                 ev.forEach(a::add);
             });

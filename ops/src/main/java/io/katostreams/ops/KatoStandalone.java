@@ -119,6 +119,9 @@ public final class KatoStandalone implements AutoCloseable {
         started.push(bridge);
         bridge.awaitReady(Duration.ofSeconds(60));
         where.put("REST", "http://localhost:" + bridge.port() + "  (docs: /docs, health: /health)");
+        if (bridge.config().consoleEnabled()) {
+            where.put("Console", "http://localhost:" + bridge.port() + "/console");
+        }
     }
 
     public int restPort() {

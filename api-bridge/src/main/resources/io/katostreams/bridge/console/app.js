@@ -32,6 +32,8 @@ async function route() {
     if (a.dataset.page === (section[page] || page)) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+  const status = document.getElementById('status');
+  if (!status.classList.contains('error')) { status.textContent = ''; status.className = 'status'; }
   if (leave) { try { leave(); } catch (_) { /* ignore */ } leave = null; }
   try {
     const r = await pages[page](rest.map(decodeURIComponent), new URLSearchParams(query));

@@ -77,6 +77,7 @@ export function eventsText(events) {
 
 /** A pager: "Previous / page x of y / Next". onPage(newOffset). */
 export function pager(total, offset, limit, onPage, label) {
+  if (total <= limit && offset === 0) return h('p', { class: 'pageinfo' }, `${total} in all`);
   const pages = Math.max(1, Math.ceil(total / limit));
   const page = Math.floor(offset / limit) + 1;
   return h('nav', { class: 'pager', 'aria-label': label || 'Pages' },

@@ -13,7 +13,8 @@ export function show(_args, query) {
   const node = query.has('node') ? query.get('node') : current.node;
   const input = h('input', { id: 'live-node', type: 'text', value: node, spellcheck: 'false', placeholder: 'node id' });
   const conn = h('span', { id: 'ws-state', class: 'badge' }, 'connecting…');
-  const feed = h('ol', { id: 'live-feed', class: 'feed', reversed: true, 'aria-live': 'polite', 'aria-relevant': 'additions' });
+  let readings = 0; // node readings done (exposed for tests: an observation is detected from the second on)
+  const feed = h('ol', { id: 'live-feed', class: 'feed', dataset: { readings: '0' }, reversed: true, 'aria-live': 'polite', 'aria-relevant': 'additions' });
   render('Live',
     h('form', { class: 'row', onsubmit: ev => { ev.preventDefault(); location.hash = '#/live' + qs({ node: input.value }); } },
       h('label', { for: 'live-node' }, 'Watch node'), input, h('button', { type: 'submit' }, 'Watch')),
@@ -53,10 +54,11 @@ export function show(_args, query) {
       if (last !== null && key !== last && p && p.strings) {
         const preds = c.predictions || [];
         add('observation', h('span', {}, 'observed ', (p.strings || []).map(s => h('span', { class: 'sym plain' }, s)),
-          ` · STM ${c.short_term_memory.length} events · ${preds.length} prediction${preds.length === 1 ? '' : 's'}`,
+          ` · STM ${c.short_term_memory.length} event${c.short_term_memory.length === 1 ? '' : 's'} · ${preds.length} prediction${preds.length === 1 ? '' : 's'}`,
           preds.length ? ` · best: future ${eventsText(preds[0].future) || '–'} (potential ${fmtNum(preds[0].potential)})` : ''));
       }
       last = key;
+      feed.dataset.readings = String(++readings);
     } catch (e) {
       add('error', e.message);
     }

@@ -1,6 +1,7 @@
 import { get, qs } from './api.js';
 import { h, render, errorBox, pager, fmtTime, fmtNum } from './dom.js';
 import { current } from './state.js';
+import { stmTimeline } from './sessions.js';
 
 const LIMIT = 50;
 
@@ -49,7 +50,7 @@ export async function show(_args, query) {
           h('th', { scope: 'row' }, h('a', { class: 'mono', href: '#/pattern' + qs({ node, name: p.name }) }, p.name.slice(0, 17) + '…')),
           h('td', { class: 'num' }, p.frequency),
           h('td', { class: 'num' }, p.length),
-          h('td', { class: 'events-cell' }, eventsPreview(p.pattern_data)),
+          h('td', { class: 'events-cell' }, eventsPreview(p.pattern_data, p.events)),
           h('td', {}, fmtTime(p.updated_at))))))),
         pager(data.total, offset, LIMIT, o => { location.hash = link({ offset: o }); }, 'Pattern pages'));
     }
@@ -77,10 +78,10 @@ export async function show(_args, query) {
   }
 }
 
-function eventsPreview(events) {
+function eventsPreview(events, count) {
   const shown = events.slice(0, 6);
   return [shown.map(ev => h('span', { class: 'ev' }, ev.map(s => h('span', { class: 'sym plain' }, s)))),
-    events.length > shown.length ? h('span', { class: 'muted' }, ` … ${events.length - shown.length} more`) : null];
+    count > shown.length ? h('span', { class: 'muted' }, ` … ${count - shown.length} more`) : null];
 }
 
 export async function showOne(_args, query) {
@@ -108,9 +109,10 @@ export async function showOne(_args, query) {
       h('dt', {}, 'Frequency'), h('dd', { id: 'pattern-frequency' }, p.frequency),
       h('dt', {}, 'Length'), h('dd', {}, `${p.length} symbols in ${p.pattern_data.length} events`)),
     h('section', { 'aria-labelledby': 'pe-h' }, h('h2', { id: 'pe-h' }, 'Events'),
-      h('ol', { class: 'timeline', id: 'pattern-events' }, p.pattern_data.map((ev, i) => h('li', { class: 'event' },
-        h('span', { class: 'evno' }, `e${i + 1}`),
-        ev.map(s => h('a', { class: 'sym plain', href: '#/patterns' + qs({ node, symbol: s }), title: `Patterns that use ${s}` }, s)))))),
+      stmTimeline(p.pattern_data, null, {
+        id: 'pattern-events', prefix: 'e', label: 'Pattern events', first: true,
+        symbol: s => h('a', { class: 'sym plain', href: '#/patterns' + qs({ node, symbol: s }), title: `Patterns that use ${s}` }, s),
+      })),
     h('section', { 'aria-labelledby': 'pm-h' }, h('h2', { id: 'pm-h' }, 'Emotives'),
       emotives.length ? h('table', { class: 'grid' }, h('caption', {}, 'Rolling window of emotive snapshots, oldest first'),
         h('tbody', {}, emotives.map((e, i) => h('tr', {}, h('th', { scope: 'row' }, `#${i + 1}`),

@@ -64,7 +64,7 @@ export async function show([sessionId]) {
 
 function explain(stm, pred, nodeId) {
   const out = [];
-  out.push(h('p', { class: 'legend' }, h('strong', {}, 'Legend: '),
+  out.push(h('p', { class: 'legend', id: 'legend' }, h('strong', {}, 'Legend: '),
     h('span', { class: 'sym match' }, '✓ a'), ' matched · ',
     h('span', { class: 'sym missing' }, '✗ b'), ' missing (in the pattern, not in the STM) · ',
     h('span', { class: 'sym extra' }, '+ c'), ' extra (in the STM, not in the pattern) · ',
@@ -115,8 +115,20 @@ function chip(sym, kind) {
     word ? h('span', { class: 'sr-only' }, ` (${word})`) : null);
 }
 
-function events(evts, f) {
-  return evts.map((ev, i) => h('span', { class: 'ev' }, ev.length ? ev.map(s => f(s, i)) : h('span', { class: 'muted' }, '∅')));
+/**
+ * Events as chips. Past and STM show their SHOWN newest events, future its SHOWN first ones (the
+ * ones next to the present), the rest counted; the present (the matched region) is shown whole.
+ */
+const SHOWN = 40;
+function events(evts, f, keep = 'first') {
+  const from = keep === 'last' ? Math.max(0, evts.length - SHOWN) : 0;
+  const to = keep === 'last' || keep === 'all' ? evts.length : Math.min(evts.length, SHOWN);
+  const chips = evts.slice(from, to).map((ev, j) => h('span', { class: 'ev' },
+    ev.length ? ev.map(s => f(s, from + j)) : h('span', { class: 'muted' }, '∅')));
+  const more = evts.length - (to - from);
+  if (!more) return chips;
+  const note = h('span', { class: 'muted' }, keep === 'last' ? `… ${more} earlier events ` : ` … ${more} more events`);
+  return keep === 'last' ? [note, ...chips] : [...chips, note];
 }
 
 /** The pattern (past / present / future) above the STM, the STM under the present part. */
@@ -128,19 +140,19 @@ function alignment(p, stm) {
     h('span', { class: 'seg-tag' }, name), content.length ? content : h('span', { class: 'muted' }, '—'));
   return h('div', { class: 'align', role: 'group', 'aria-label': 'Pattern aligned with the STM' },
     h('div', { class: 'row-label' }, 'Pattern'),
-    seg('past', events(p.past, s => chip(s, 'plain'))),
-    seg('present', events(p.present, (s, i) => chip(s, missing[i] && missing[i].has(s) ? 'missing' : matched.has(s) ? 'match' : 'plain'))),
+    seg('past', events(p.past, s => chip(s, 'plain'), 'last')),
+    seg('present', events(p.present, (s, i) => chip(s, missing[i] && missing[i].has(s) ? 'missing' : matched.has(s) ? 'match' : 'plain'), 'all')),
     seg('future', events(p.future, s => chip(s, 'plain'))),
     h('div', { class: 'row-label' }, 'STM'),
     h('div', { class: 'seg seg-stm' }, h('span', { class: 'seg-tag' }, 'now'),
-      events(stm, (s, i) => chip(s, extras[i] && extras[i].has(s) ? 'extra' : 'match'))));
+      events(stm, (s, i) => chip(s, extras[i] && extras[i].has(s) ? 'extra' : 'match'), 'last')));
 }
 
 /** future_potentials as a horizontal bar chart (inline SVG, no library). */
 export function futureChart(fps) {
   if (!fps || !fps.length) return h('p', { class: 'muted' }, 'No future to aggregate.');
   const shown = fps.slice(0, 12);
-  const rowH = 28, labelW = 230, barW = 300, w = labelW + barW + 70, top = 4;
+  const rowH = 28, labelW = 230, barW = 300, w = labelW + barW + 120, top = 4;
   const height = top + shown.length * rowH + 4;
   const max = Math.max(...shown.map(f => f.aggregate_potential), 1e-9);
   const svg = h('svg:svg', { viewBox: `0 0 ${w} ${height}`, class: 'chart', role: 'img', 'aria-labelledby': 'fp-title fp-desc', id: 'future-chart' },

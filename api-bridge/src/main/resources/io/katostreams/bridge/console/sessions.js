@@ -135,23 +135,27 @@ function kvTable(obj, empty) {
     [h('dt', {}, k), h('dd', {}, typeof v === 'object' ? JSON.stringify(v) : String(v))]));
 }
 
-/** The STM as a numbered timeline, one page of STM_PAGE events at a time (the newest page first). */
-export function stmTimeline(events, marks) {
+/**
+ * Events as a numbered timeline, one page of STM_PAGE events at a time, so that thousands of events
+ * never become thousands of DOM nodes at once. Opens on the newest page (opts.first: the first).
+ */
+export function stmTimeline(events, marks, opts = {}) {
   const wrap = h('div', { class: 'timeline-wrap' });
   if (!events.length) {
-    wrap.appendChild(h('p', { class: 'muted' }, 'The STM is empty.'));
+    wrap.appendChild(h('p', { class: 'muted' }, opts.empty || 'The STM is empty.'));
     return wrap;
   }
-  const lastPage = Math.floor((events.length - 1) / STM_PAGE) * STM_PAGE;
+  const symbol = opts.symbol || (s => h('span', { class: 'sym' }, s));
+  const prefix = opts.prefix || 't';
   const draw = offset => {
-    const ol = h('ol', { class: 'timeline', start: offset + 1, 'aria-label': 'STM events, oldest first' },
+    const ol = h('ol', { class: 'timeline', id: opts.id, start: offset + 1, 'aria-label': (opts.label || 'STM events') + ', oldest first' },
       events.slice(offset, offset + STM_PAGE).map((ev, i) => h('li', { class: 'event' },
-        h('span', { class: 'evno' }, `t${offset + i + 1}`),
-        ev.map(sym => h('span', { class: 'sym' }, sym)),
+        h('span', { class: 'evno' }, `${prefix}${offset + i + 1}`),
+        ev.map(symbol),
         marks ? marks(offset + i) : null)));
     wrap.replaceChildren(ol);
-    if (events.length > STM_PAGE) wrap.appendChild(pager(events.length, offset, STM_PAGE, draw, 'STM pages'));
+    if (events.length > STM_PAGE) wrap.appendChild(pager(events.length, offset, STM_PAGE, draw, (opts.label || 'STM') + ' pages'));
   };
-  draw(lastPage);
+  draw(opts.first ? 0 : Math.floor((events.length - 1) / STM_PAGE) * STM_PAGE);
   return wrap;
 }
