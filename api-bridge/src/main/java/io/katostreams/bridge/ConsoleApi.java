@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -139,19 +138,19 @@ final class ConsoleApi {
         String nodeId = nodeId(ctx);
         int offset = offset(ctx);
         int limit = limit(ctx);
-        Comparator<KnowledgeCatalog.PatternSummary> order = "name".equals(sort(ctx))
-                ? KnowledgeCatalog.BY_NAME : KnowledgeCatalog.BY_FREQUENCY;
+        boolean byName = "name".equals(sort(ctx));
         String symbol = ctx.queryParam("symbol");
         KnowledgeCatalog.Node node = catalog.node(ProcessorId.of(nodeId, services.config().serviceName()));
-        List<KnowledgeCatalog.PatternSummary> all = new ArrayList<>();
-        if (node != null) {
-            for (KnowledgeCatalog.PatternSummary p : node.patterns.values()) {
-                if (symbol == null || symbol.isEmpty() || p.events().stream().anyMatch(ev -> ev.contains(symbol))) {
-                    all.add(p);
+        List<KnowledgeCatalog.PatternSummary> all = node == null ? List.of() : node.sorted(byName);
+        if (symbol != null && !symbol.isEmpty()) {
+            List<KnowledgeCatalog.PatternSummary> using = new ArrayList<>();
+            for (KnowledgeCatalog.PatternSummary p : all) {
+                if (p.events().stream().anyMatch(ev -> ev.contains(symbol))) {
+                    using.add(p);
                 }
             }
+            all = using;
         }
-        all.sort(order);
         ObjectNode o = page(all.size(), offset, limit);
         o.put("node_id", nodeId);
         ArrayNode arr = o.putArray("patterns");
@@ -179,17 +178,16 @@ final class ConsoleApi {
         boolean byName = "name".equals(sort(ctx));
         String q = ctx.queryParam("q");
         KnowledgeCatalog.Node node = catalog.node(ProcessorId.of(nodeId, services.config().serviceName()));
-        List<KnowledgeCatalog.SymbolSummary> all = new ArrayList<>();
-        if (node != null) {
-            for (KnowledgeCatalog.SymbolSummary s : node.symbols.values()) {
-                if (q == null || q.isEmpty() || s.name().contains(q)) {
-                    all.add(s);
+        List<KnowledgeCatalog.SymbolSummary> all = node == null ? List.of() : node.sortedSymbols(byName);
+        if (q != null && !q.isEmpty()) {
+            List<KnowledgeCatalog.SymbolSummary> matching = new ArrayList<>();
+            for (KnowledgeCatalog.SymbolSummary s : all) {
+                if (s.name().contains(q)) {
+                    matching.add(s);
                 }
             }
+            all = matching;
         }
-        all.sort(byName ? Comparator.comparing(KnowledgeCatalog.SymbolSummary::name)
-                : Comparator.comparingLong(KnowledgeCatalog.SymbolSummary::frequency).reversed()
-                        .thenComparing(KnowledgeCatalog.SymbolSummary::name));
         ObjectNode o = page(all.size(), offset, limit);
         o.put("node_id", nodeId);
         ArrayNode arr = o.putArray("symbols");

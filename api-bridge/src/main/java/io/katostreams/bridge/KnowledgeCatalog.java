@@ -60,9 +60,67 @@ final class KnowledgeCatalog implements AutoCloseable {
         final Map<String, SymbolSummary> symbols = new ConcurrentHashMap<>();
         volatile TotalsDoc totals;
         volatile long lastActivityMs;
+        /** Bumped after every change of {@link #patterns}; a sorted copy is reused while it is unchanged. */
+        private final java.util.concurrent.atomic.AtomicLong patternsVersion = new java.util.concurrent.atomic.AtomicLong();
+        private volatile Sorted byFrequency;
+        private volatile Sorted byName;
+
+        private record Sorted(long version, List<PatternSummary> patterns) {
+        }
 
         Node(String processorId) {
             this.processorId = processorId;
+        }
+
+        /**
+         * The node's patterns in {@code order} ({@link #BY_FREQUENCY} or {@link #BY_NAME}), sorted once
+         * per change of the node's patterns, so that paging through 100,000 patterns costs a page each.
+         */
+        List<PatternSummary> sorted(boolean nameOrder) {
+            long v = patternsVersion.get(); // read before copying: a change meanwhile bumps it again
+            Sorted s = nameOrder ? byName : byFrequency;
+            if (s != null && s.version() == v) {
+                return s.patterns();
+            }
+            List<PatternSummary> l = new ArrayList<>(patterns.values());
+            l.sort(nameOrder ? BY_NAME : BY_FREQUENCY);
+            s = new Sorted(v, List.copyOf(l));
+            if (nameOrder) {
+                byName = s;
+            } else {
+                byFrequency = s;
+            }
+            return s.patterns();
+        }
+
+        private void patternsChanged() {
+            patternsVersion.incrementAndGet();
+        }
+
+        private final java.util.concurrent.atomic.AtomicLong symbolsVersion = new java.util.concurrent.atomic.AtomicLong();
+        private volatile SortedSymbols symbolsByFrequency;
+        private volatile SortedSymbols symbolsByName;
+
+        private record SortedSymbols(long version, List<SymbolSummary> symbols) {
+        }
+
+        /** The node's symbols by frequency (descending, then name) or by name, sorted once per change. */
+        List<SymbolSummary> sortedSymbols(boolean nameOrder) {
+            long v = symbolsVersion.get();
+            SortedSymbols s = nameOrder ? symbolsByName : symbolsByFrequency;
+            if (s != null && s.version() == v) {
+                return s.symbols();
+            }
+            List<SymbolSummary> l = new ArrayList<>(symbols.values());
+            l.sort(nameOrder ? Comparator.comparing(SymbolSummary::name)
+                    : Comparator.comparingLong(SymbolSummary::frequency).reversed().thenComparing(SymbolSummary::name));
+            s = new SortedSymbols(v, List.copyOf(l));
+            if (nameOrder) {
+                symbolsByName = s;
+            } else {
+                symbolsByFrequency = s;
+            }
+            return s.symbols();
         }
     }
 
@@ -179,8 +237,14 @@ final class KnowledgeCatalog implements AutoCloseable {
         Node node = nodes.computeIfAbsent(key.processorId(), Node::new);
         if (r.value() == null) {
             switch (key.kind()) {
-                case PATTERN -> node.patterns.remove(key.name());
-                case SYMBOL -> node.symbols.remove(key.name());
+                case PATTERN -> {
+                    node.patterns.remove(key.name());
+                    node.patternsChanged();
+                }
+                case SYMBOL -> {
+                    node.symbols.remove(key.name());
+                    node.symbolsVersion.incrementAndGet();
+                }
                 case TOTALS -> node.totals = null;
                 default -> {
                 }
@@ -206,10 +270,12 @@ final class KnowledgeCatalog implements AutoCloseable {
             long updated = p.getUpdatedAt().toEpochMilli();
             node.patterns.put(key.name(), new PatternSummary(p.getName().toString(), p.getFrequency(), p.getLength(),
                     List.copyOf(events), p.getSequence(), p.getCreatedAt().toEpochMilli(), updated));
+            node.patternsChanged();
             node.lastActivityMs = Math.max(node.lastActivityMs, updated);
         } else if (item instanceof SymbolDoc s) {
             node.symbols.put(key.name(), new SymbolSummary(s.getName().toString(), s.getFrequency(),
                     s.getPatternMemberFrequency()));
+            node.symbolsVersion.incrementAndGet();
         } else if (item instanceof TotalsDoc t) {
             node.totals = t;
         } else if (item instanceof NodeCleared c) {

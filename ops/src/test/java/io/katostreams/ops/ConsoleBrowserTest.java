@@ -282,6 +282,31 @@ class ConsoleBrowserTest {
         }
     }
 
+    /** A key entered in the console is kept in sessionStorage and sent as X-API-Key on every request, never in a URL. */
+    @Test
+    @Order(8)
+    void anEnteredApiKeyIsSentAsAHeaderAndNeverInAUrl() {
+        driver.get(base + "/console#/try");
+        type(By.id("api-key"), "k-console-test");
+        driver.findElement(By.xpath("//button[.='Use key']")).click();
+        JavascriptExecutor js = driver;
+        assertEquals("k-console-test", js.executeScript("return sessionStorage.getItem('kato.apiKey')"));
+        js.executeScript("window.__seen = []; const f = window.fetch;"
+                + "window.fetch = (u, i) => { window.__seen.push([String(u), (i && i.headers && i.headers['X-API-Key']) || null]);"
+                + " return f(u, i); }; location.hash = '#/nodes';");
+        await("the nodes page", () -> !driver.findElements(By.id("nodes-table")).isEmpty());
+        @SuppressWarnings("unchecked")
+        List<List<String>> seen = (List<List<String>>) js.executeScript("return window.__seen");
+        assertFalse(seen.isEmpty());
+        for (List<String> call : seen) {
+            assertEquals("k-console-test", call.get(1), "X-API-Key of " + call.get(0));
+            assertFalse(call.get(0).contains("k-console-test"), call.get(0));
+        }
+        assertFalse(driver.getCurrentUrl().contains("k-console-test"));
+        driver.findElement(By.id("key-forget")).click();
+        assertEquals(null, js.executeScript("return sessionStorage.getItem('kato.apiKey')"));
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
 
     /** Sizes the window so that the page's viewport (what a screenshot shows) is width × height. */

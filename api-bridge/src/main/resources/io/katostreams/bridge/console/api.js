@@ -38,7 +38,7 @@ function explain(status, body, path) {
   switch (status) {
     case 401: return 'This server needs an API key (or the key is not valid): enter one in the API key field above.';
     case 403: return 'Your API key is not allowed to see this' + (d ? `: ${d}` : '.');
-    case 404: return 'Not found' + (d ? `: ${d}` : ` (${path})`) + '.';
+    case 404: return d && d !== 'Not Found' ? d : `Not found (${path}).`;
     case 422: return 'Refused: ' + d;
     case 503: return 'The service is not ready (Kafka or the topology is starting): try again in a moment.';
     default: return `HTTP ${status}` + (d ? `: ${d}` : '');
