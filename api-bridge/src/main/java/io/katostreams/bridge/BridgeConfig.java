@@ -13,7 +13,7 @@ import java.util.UUID;
 public record BridgeConfig(String host, int port, String bootstrapServers, String topicPrefix, String serviceName,
                            String bridgeId, Duration replyTimeout, long maxBodyBytes, Duration directoryCatchUp,
                            Duration tickInterval, boolean v1Routes, String redisUrl, Duration probeTimeout,
-                           Duration startupTimeout, SecurityConfig security) {
+                           Duration startupTimeout, SecurityConfig security, boolean consoleEnabled) {
 
     /** Reads every setting from {@code env}; an invalid value throws, naming the variable and its rule. */
     public static BridgeConfig fromEnvironment(Map<String, String> env) {
@@ -34,7 +34,8 @@ public record BridgeConfig(String host, int port, String bootstrapServers, Strin
                 BridgeSettings.REDIS_URL.read(env),
                 Duration.ofMillis(BridgeSettings.PROBE_TIMEOUT_MS.read(env)),
                 Duration.ofMillis(BridgeSettings.STARTUP_TIMEOUT_MS.read(env)),
-                SecurityConfig.fromEnvironment(env, host));
+                SecurityConfig.fromEnvironment(env, host),
+                BridgeSettings.CONSOLE_ENABLED.read(env));
     }
 
     public String commandsTopic() {
@@ -48,6 +49,10 @@ public record BridgeConfig(String host, int port, String bootstrapServers, Strin
     /** The audit trail (docs/security.md). */
     public String auditTopic() {
         return topicPrefix + "audit";
+    }
+
+    public String knowledgeTopic() {
+        return topicPrefix + "knowledge";
     }
 
     public String sessionsTopic() {

@@ -43,6 +43,10 @@ public final class BridgeSettings {
     public static final BridgeSetting<Long> STARTUP_TIMEOUT_MS = BridgeSetting.integer("KATO_STARTUP_TIMEOUT_MS",
             120_000, 0, 3_600_000, "How long main() waits for the KATO topics (created by the topology) before "
                     + "giving up; requests meanwhile are answered 503.");
+    public static final BridgeSetting<Boolean> CONSOLE_ENABLED = BridgeSetting.bool("KATO_CONSOLE_ENABLED", true,
+            "Serve the KATO console at /console and its read-only node listing under /console/api (docs/console.md). "
+                    + "The listing keeps a summary of every node's patterns (read from kato.knowledge) in the bridge's "
+                    + "memory; false turns both off.");
 
 
     // ---- the front door (docs/security.md) ------------------------------------------------------
@@ -113,5 +117,6 @@ public final class BridgeSettings {
             V1_ROUTES, REDIS_URL, PROBE_TIMEOUT_MS, STARTUP_TIMEOUT_MS, AUTH, AUTH_NONE_ON_NETWORK, API_KEYS_FILE,
             API_KEYS, JWT_SECRET_FILE, JWT_JWKS_FILE, JWT_ISSUER, JWT_AUDIENCE, JWT_ROLE_CLAIM, JWT_NODES_CLAIM,
             METRICS_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD, TLS_KEYSTORE_TYPE, RATE_LIMIT, RATE_LIMIT_OBSERVE,
-            RATE_LIMIT_PREDICT, RATE_LIMIT_LEARN, RATE_LIMIT_ADMIN, RATE_LIMIT_WINDOW_MS, AUDIT, AUDIT_RETENTION_MS);
+            RATE_LIMIT_PREDICT, RATE_LIMIT_LEARN, RATE_LIMIT_ADMIN, RATE_LIMIT_WINDOW_MS, AUDIT, AUDIT_RETENTION_MS,
+            CONSOLE_ENABLED);
 }

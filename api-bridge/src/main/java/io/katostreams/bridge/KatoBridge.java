@@ -47,6 +47,9 @@ public final class KatoBridge implements AutoCloseable {
     private final OpsApi ops;
     private final SessionEvents events;
     private final Security security;
+    /** The console and its knowledge catalog; both null when KATO_CONSOLE_ENABLED is false. */
+    private final KnowledgeCatalog catalog;
+    private final ConsoleApi console;
     private Javalin app;
 
     public KatoBridge(BridgeConfig config) {
@@ -70,6 +73,8 @@ public final class KatoBridge implements AutoCloseable {
                 security);
         this.api = new KatoApi(services);
         this.ops = new OpsApi(services, admin);
+        this.catalog = config.consoleEnabled() ? new KnowledgeCatalog(config) : null;
+        this.console = config.consoleEnabled() ? new ConsoleApi(services, catalog) : null;
     }
 
     /** Starts the Kafka clients and the HTTP server; returns once the server listens. */
@@ -77,6 +82,9 @@ public final class KatoBridge implements AutoCloseable {
         metrics.start();
         gateway.start();
         directory.start();
+        if (catalog != null) {
+            catalog.start();
+        }
         ops.warmUp();
         if (security.audit != null) {
             security.audit.ensureTopic(admin, config.security().auditRetentionMs());
@@ -143,6 +151,9 @@ public final class KatoBridge implements AutoCloseable {
                 throw new Http.Answered();
             }
         });
+        if (console != null) {
+            console.routes(c.routes);
+        }
         c.routes.ws("/ws/events", events::configure);
 
         // Javalin's own 404/405 (no route, wrong method) in the contract's shapes; a 404 a handler
@@ -237,6 +248,9 @@ public final class KatoBridge implements AutoCloseable {
         }
         gateway.close();
         directory.close();
+        if (catalog != null) {
+            catalog.close();
+        }
         admin.close(Duration.ofSeconds(2));
         metrics.close();
         security.close();

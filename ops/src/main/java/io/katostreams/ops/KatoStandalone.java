@@ -125,8 +125,11 @@ public final class KatoStandalone implements AutoCloseable {
         started.push(bridge);
         bridge.awaitReady(Duration.ofSeconds(60));
         BridgeConfig bc = bridge.config();
-        where.put("REST", (bc.security().tlsKeystore() == null ? "http" : "https") + "://" + bc.host() + ":" + bridge.port()
-                + "  (docs: /docs, health: /health; auth " + bc.security().auth() + ")");
+        String base = (bc.security().tlsKeystore() == null ? "http" : "https") + "://" + bc.host() + ":" + bridge.port();
+        where.put("REST", base + "  (docs: /docs, health: /health; auth " + bc.security().auth() + ")");
+        if (bc.consoleEnabled()) {
+            where.put("Console", base + "/console");
+        }
     }
 
     public int restPort() {
