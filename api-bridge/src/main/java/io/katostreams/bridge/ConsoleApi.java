@@ -36,7 +36,10 @@ import java.util.regex.Pattern;
  *   <li>{@code GET /console/api/sessions?node_id=&offset=&limit=}: live sessions (node, created,
  *       expires, STM length as last published on kato.sessions).</li>
  * </ul>
- * Paging parameters out of range are answered 422 in KATO's E2 shape naming the parameter.
+ * Paging parameters out of range are answered 422 in KATO's E2 shape naming the parameter. With
+ * authentication on (docs/security.md) the nodes and sessions lists hold only the credential's node
+ * scopes, and patterns/symbols of a node out of scope are refused 403 before they get here, like
+ * {@code /pattern}.
  */
 final class ConsoleApi {
     static final int MAX_LIMIT = 500;
@@ -111,7 +114,8 @@ final class ConsoleApi {
         List<KnowledgeCatalog.Node> all = new ArrayList<>();
         for (KnowledgeCatalog.Node n : catalog.nodes()) {
             String id = n.nodeId == null ? "" : n.nodeId;
-            if (needle.isEmpty() || id.toLowerCase(Locale.ROOT).contains(needle)) {
+            if ((needle.isEmpty() || id.toLowerCase(Locale.ROOT).contains(needle))
+                    && services.security().visible(ctx, n.nodeId)) {
                 all.add(n);
             }
         }
@@ -206,7 +210,8 @@ final class ConsoleApi {
         String nodeId = ctx.queryParam("node_id");
         List<Map.Entry<String, SessionDirectory.Entry>> all = new ArrayList<>();
         for (Map.Entry<String, SessionDirectory.Entry> e : directory.liveSessions().entrySet()) {
-            if (nodeId == null || nodeId.equals(e.getValue().nodeId())) {
+            if ((nodeId == null || nodeId.equals(e.getValue().nodeId()))
+                    && services.security().visible(ctx, e.getValue().nodeId())) {
                 all.add(e);
             }
         }

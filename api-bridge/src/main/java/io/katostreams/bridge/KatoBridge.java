@@ -140,6 +140,7 @@ public final class KatoBridge implements AutoCloseable {
         ops.routes(c.routes);
         // the WebSocket upgrade passes the same front door (no Javalin before-handlers run for it)
         c.routes.wsBeforeUpgrade("/ws/events", ctx -> {
+            Security.echoWebSocketProtocol(ctx); // never the kato.key. subprotocol (docs/security.md)
             String trace = ctx.header(Http.TRACE_HEADER);
             if (trace == null || trace.isBlank()) {
                 trace = Http.newTraceId();

@@ -36,6 +36,9 @@ final class RouteTable {
         CREATE_SESSION(Principal.Role.WRITER),
         /** Node-scoped reads (spec 01 §5): the node chosen by query/header must be in scope. */
         NODE_READ(Principal.Role.READER),
+        /** Lists of several nodes (the console's nodes and sessions): any valid credential; the
+         *  handler keeps only the entries of nodes in scope ({@link Security#visible}). */
+        SCOPED_LIST(Principal.Role.READER),
         /** v1 routes (spec 01 §7): the X-Session-ID session's node, else the selected node, in scope. */
         V1_READ(Principal.Role.READER),
         V1_WRITE(Principal.Role.WRITER),
@@ -126,7 +129,16 @@ final class RouteTable {
             new Rule("POST", "/learn", Access.V1_WRITE, RateClass.LEARN),
             new Rule("POST", "/clear-stm", Access.V1_WRITE, RateClass.LEARN),
             new Rule("POST", "/clear-all", Access.V1_ADMIN, RateClass.LEARN),
-            new Rule("GET", "/predictions", Access.V1_READ, RateClass.PREDICT));
+            new Rule("GET", "/predictions", Access.V1_READ, RateClass.PREDICT),
+            // the console (docs/console.md): its page and files hold no data and a browser cannot send
+            // a header when it opens a page, so they are public; its listing routes are reads filtered
+            // to the credential's node scopes (nodes, sessions) or checked like /pattern (patterns, symbols)
+            new Rule("GET", "/console", Access.PUBLIC, RateClass.NONE),
+            new Rule("GET", "/console/static/{file}", Access.PUBLIC, RateClass.NONE),
+            new Rule("GET", "/console/api/nodes", Access.SCOPED_LIST, RateClass.PREDICT),
+            new Rule("GET", "/console/api/sessions", Access.SCOPED_LIST, RateClass.PREDICT),
+            new Rule("GET", "/console/api/patterns", Access.NODE_READ, RateClass.PREDICT),
+            new Rule("GET", "/console/api/symbols", Access.NODE_READ, RateClass.PREDICT));
 
     /** The rule of a request ({@code HEAD} is looked up as {@code GET}). */
     static Rule match(String method, String path) {

@@ -106,11 +106,84 @@ final class Security implements AutoCloseable {
                 credential = h.substring(7).trim();
             }
         }
+        if (credential == null) {
+            credential = webSocketProtocolKey(ctx);
+            if (credential == MISORDERED) {
+                ctx.attribute(ATTR_OUTCOME, "bad_websocket_protocol");
+                Http.detail(ctx, 400, "Sec-WebSocket-Protocol: a " + WS_KEY_PREFIX + " value needs "
+                        + WS_PROTOCOL + " offered too (the protocol the server answers with)");
+                return null;
+            }
+        }
         if (credential == null || credential.isEmpty()) {
             return unauthenticated(ctx, false);
         }
         Principal p = keys != null ? keys.lookup(credential) : jwt.verify(credential);
         return p == null ? unauthenticated(ctx, true) : p;
+    }
+
+    /** The subprotocol the console offers first; the one the server echoes (it holds no credential). */
+    static final String WS_PROTOCOL = "kato.v1";
+    /** Prefix of the subprotocol carrying a credential: {@code kato.key.<base64url of the key, no padding>}. */
+    static final String WS_KEY_PREFIX = "kato.key.";
+    /** Sentinel (compared by identity) of {@link #webSocketProtocolKey}. */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String MISORDERED = new String("misordered");
+
+    /**
+     * A browser cannot set a header on a WebSocket, and a key in the URL would end up in logs and
+     * history: on a WebSocket upgrade the credential may come as a {@code Sec-WebSocket-Protocol}
+     * value {@code kato.key.<base64url(key)>} instead, offered together with {@value #WS_PROTOCOL}
+     * (else 400), which is the protocol echoed ({@link #echoWebSocketProtocol}): the key never appears
+     * in the response. @return the credential, "" for an unusable one, null for none,
+     * {@link #MISORDERED} when the key is offered without {@value #WS_PROTOCOL}
+     */
+    private static String webSocketProtocolKey(Context ctx) {
+        String offered = ctx.header("Sec-WebSocket-Protocol");
+        if (offered == null || !"websocket".equalsIgnoreCase(ctx.header("Upgrade"))) {
+            return null;
+        }
+        java.util.List<String> protocols = webSocketProtocols(offered);
+        for (String p : protocols) {
+            if (p.startsWith(WS_KEY_PREFIX)) {
+                if (!protocols.contains(WS_PROTOCOL)) {
+                    return MISORDERED;
+                }
+                try {
+                    return new String(java.util.Base64.getUrlDecoder().decode(p.substring(WS_KEY_PREFIX.length())),
+                            java.nio.charset.StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    return ""; // not base64url: answered like a missing credential
+                }
+            }
+        }
+        return null;
+    }
+
+    private static java.util.List<String> webSocketProtocols(String header) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String p : header.split(",")) {
+            if (!p.isBlank()) {
+                out.add(p.trim());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Javalin echoes the first subprotocol the client offered (before the upgrade handlers run); when
+     * that is a {@code kato.key.} value the echo is replaced by {@value #WS_PROTOCOL}, or removed when
+     * that was not offered (the upgrade is then refused 400), so a credential is never sent back.
+     */
+    static void echoWebSocketProtocol(Context ctx) {
+        String offered = ctx.header("Sec-WebSocket-Protocol");
+        if (offered == null) {
+            return;
+        }
+        java.util.List<String> protocols = webSocketProtocols(offered);
+        if (protocols.stream().anyMatch(p -> p.startsWith(WS_KEY_PREFIX))) {
+            ctx.res().setHeader("Sec-WebSocket-Protocol", protocols.contains(WS_PROTOCOL) ? WS_PROTOCOL : null);
+        }
     }
 
     private Principal unauthenticated(Context ctx, boolean invalid) {
@@ -196,6 +269,18 @@ final class Security implements AutoCloseable {
         ctx.attribute(ATTR_NODE, nodeId);
         Principal p = ctx.attribute(ATTR_PRINCIPAL);
         return p == null ? !sec.authOn() : p.nodes().allows(nodeId);
+    }
+
+    /**
+     * {@link RouteTable.Access#SCOPED_LIST}: whether an entry of {@code nodeId} may be listed to the
+     * caller (no side effect). An entry whose node is not known yet is listed to admins only.
+     */
+    boolean visible(Context ctx, String nodeId) {
+        Principal p = ctx.attribute(ATTR_PRINCIPAL);
+        if (p == null) {
+            return !sec.authOn();
+        }
+        return nodeId == null ? p.role() == Principal.Role.ADMIN : p.nodes().allows(nodeId);
     }
 
     /** POST /sessions and the v1 routes: 403 for a node out of scope (the client named it). */

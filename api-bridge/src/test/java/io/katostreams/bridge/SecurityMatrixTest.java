@@ -110,7 +110,7 @@ class SecurityMatrixTest {
             case SESSION_ADMIN -> other ? "hidden" : c == Caller.ADMIN_KEY ? "ok" : "403";
             case CREATE_SESSION, V1_WRITE -> other || c == Caller.READER_KEY ? "403" : "ok";
             case NODE_READ, V1_READ -> other ? "403" : "ok";
-            case AUTHENTICATED -> "ok";
+            case AUTHENTICATED, SCOPED_LIST -> "ok"; // SCOPED_LIST's filtering: consoleListsHoldOnlyNodesInScope
             case PUBLIC -> "ok";
         };
     }
@@ -121,7 +121,7 @@ class SecurityMatrixTest {
 
     private static Call call(Rule r, String node, String sessionId) {
         String path = r.pattern().replace("{session_id}", sessionId).replace("{pattern_id}", "PTRN%7Cnone")
-                .replace("{metric_name}", "kato_cpu_usage_percent");
+                .replace("{metric_name}", "kato_cpu_usage_percent").replace("{file}", "app.js");
         String body = null;
         String[] headers = new String[0];
         if (r.pattern().endsWith("/observe")) {
@@ -216,7 +216,9 @@ class SecurityMatrixTest {
         for (String route : List.of("GET /", "GET /health", "GET /status", "GET /metrics", "GET /prometheus",
                 "POST /sessions", "GET /sessions/count", "DELETE /sessions/{session_id}",
                 "POST /sessions/{session_id}/clear-all", "GET /percept-data", "GET /cognition-data",
-                "GET /pattern/{pattern_id}", "GET /ws/events", "POST /cache/invalidate")) {
+                "GET /pattern/{pattern_id}", "GET /ws/events", "POST /cache/invalidate", "GET /console",
+                "GET /console/static/{file}", "GET /console/api/nodes", "GET /console/api/sessions",
+                "GET /console/api/patterns", "GET /console/api/symbols")) {
             assertTrue(served.contains(route), route);
         }
         // unknown routes need a credential; unknown sub-paths of a session need its node in scope
@@ -227,6 +229,112 @@ class SecurityMatrixTest {
         assertEquals(401, r.status(), r.toString());
         Res notFound = api.get("/nowhere", "X-API-Key", READER);
         assertEquals(404, notFound.status(), notFound.toString());
+    }
+
+    /**
+     * The console's lists of several nodes hold only the credential's nodes: a session and a learned
+     * node of mx-a-… are listed to the mx-a-* keys and the admin, never to the mx-b-* key, and the
+     * other way round; the patterns/symbols of a node out of scope are refused like /pattern (403).
+     */
+    @Test
+    void consoleListsHoldOnlyNodesInScope() {
+        String a = "mx-a-console-" + NODES.incrementAndGet();
+        String b = "mx-b-console-" + NODES.incrementAndGet();
+        String sa = api.post("/sessions", "{\"node_id\":\"" + a + "\"}", "X-API-Key", WRITER).json().get("session_id").asText();
+        String sb = api.post("/sessions", "{\"node_id\":\"" + b + "\"}", "X-API-Key", OTHER).json().get("session_id").asText();
+        for (String[] learn : new String[][] {{sa, WRITER}, {sb, OTHER}}) {
+            Res r = api.post("/sessions/" + learn[0] + "/observe-sequence",
+                    "{\"observations\":[{\"strings\":[\"x\"]},{\"strings\":[\"y\"]}],\"learn_at_end\":true}",
+                    "X-API-Key", learn[1]);
+            assertEquals(200, r.status(), r.toString());
+        }
+        // the admin sees both nodes once the catalog has read their knowledge
+        Await.value(Duration.ofSeconds(30), "both nodes listed to the admin",
+                () -> api.get("/console/api/nodes?q=-console-", "X-API-Key", ADMIN).body(),
+                body -> body.contains("\"" + a + "\"") && body.contains("\"" + b + "\""));
+        for (String key : new String[] {WRITER, READER}) {
+            String nodes = api.get("/console/api/nodes?q=-console-", "X-API-Key", key).body();
+            assertTrue(nodes.contains("\"" + a + "\""), nodes);
+            assertFalse(nodes.contains(b), nodes);
+            String sessions = api.get("/console/api/sessions?limit=500", "X-API-Key", key).body();
+            assertTrue(sessions.contains(sa), sessions);
+            assertFalse(sessions.contains(sb), sessions);
+            assertFalse(sessions.contains("mx-b-"), sessions);
+            assertEquals(403, api.get("/console/api/patterns?node_id=" + b, "X-API-Key", key).status());
+            assertEquals(403, api.get("/console/api/symbols?node_id=" + b, "X-API-Key", key).status());
+        }
+        String nodes = api.get("/console/api/nodes?q=-console-", "X-API-Key", OTHER).body();
+        assertTrue(nodes.contains("\"" + b + "\""), nodes);
+        assertFalse(nodes.contains(a), nodes);
+        String sessions = api.get("/console/api/sessions?node_id=" + a, "X-API-Key", OTHER).json().toString();
+        assertEquals(0, api.get("/console/api/sessions?node_id=" + a, "X-API-Key", OTHER).json().get("total").asInt(), sessions);
+        Res theirs = api.get("/console/api/patterns?node_id=" + a, "X-API-Key", OTHER);
+        assertEquals(403, theirs.status(), theirs.toString());
+        assertFalse(theirs.body().contains("PTRN"), theirs.toString());
+        Res own = api.get("/console/api/patterns?node_id=" + a, "X-API-Key", READER);
+        assertEquals(200, own.status(), own.toString());
+        assertEquals(1, own.json().get("total").asInt(), own.toString());
+        assertEquals(1, api.get("/console/api/sessions?node_id=" + a, "X-API-Key", ADMIN).json().get("total").asInt());
+        assertEquals(401, api.get("/console/api/nodes").status());
+        assertEquals(200, api.get("/console").status());
+        assertEquals(200, api.get("/console/static/live.js").status());
+    }
+
+    /**
+     * A browser cannot set a header on a WebSocket: the key may come as the subprotocol
+     * kato.key.<base64url> after kato.v1, and the server echoes kato.v1 only (never the key).
+     */
+    @Test
+    void webSocketKeyAsSubprotocol() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI uri = URI.create("ws://127.0.0.1:" + stack.bridge.port() + "/ws/events");
+        java.util.concurrent.CompletableFuture<String> first = new java.util.concurrent.CompletableFuture<>();
+        WebSocket ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                .subprotocols(Security.WS_PROTOCOL, keyProtocol(ADMIN))
+                .buildAsync(uri, new WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
+                        first.complete(data.toString());
+                        return null;
+                    }
+                }).get(20, TimeUnit.SECONDS);
+        assertEquals(Security.WS_PROTOCOL, ws.getSubprotocol());
+        assertTrue(first.get(20, TimeUnit.SECONDS).contains("state.snapshot"));
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+
+        assertEquals(401, subprotocolHandshake(http, uri, Security.WS_PROTOCOL, keyProtocol(BAD)));
+        assertEquals(401, subprotocolHandshake(http, uri, Security.WS_PROTOCOL, "kato.key.not*base64"));
+        assertEquals(403, subprotocolHandshake(http, uri, Security.WS_PROTOCOL, keyProtocol(WRITER)));
+        // the key offered first (Javalin echoes the first protocol): still kato.v1 is echoed
+        WebSocket keyFirst = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                .subprotocols(keyProtocol(ADMIN), Security.WS_PROTOCOL)
+                .buildAsync(uri, new WebSocket.Listener() { }).get(20, TimeUnit.SECONDS);
+        assertEquals(Security.WS_PROTOCOL, keyFirst.getSubprotocol());
+        keyFirst.abort();
+        // the key without kato.v1: refused 400, nothing echoed
+        assertEquals(400, subprotocolHandshake(http, uri, keyProtocol(ADMIN)));
+        assertEquals(400, subprotocolHandshake(http, uri, "chat", keyProtocol(ADMIN)));
+        assertEquals(401, subprotocolHandshake(http, uri, Security.WS_PROTOCOL));
+    }
+
+    static String keyProtocol(String key) {
+        return Security.WS_KEY_PREFIX + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static int subprotocolHandshake(HttpClient http, URI uri, String first, String... more) throws Exception {
+        try {
+            WebSocket ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).subprotocols(first, more)
+                    .buildAsync(uri, new WebSocket.Listener() { }).get(20, TimeUnit.SECONDS);
+            ws.abort();
+            return 101;
+        } catch (java.util.concurrent.ExecutionException | CompletionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException h) {
+                assertFalse(h.getResponse().headers().allValues("Sec-WebSocket-Protocol").toString().contains("kato.key"));
+                return h.getResponse().statusCode();
+            }
+            throw e;
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-import { get, qs } from './api.js';
+import { get, qs, apiKey } from './api.js';
 import { h, render, eventsText, fmtNum } from './dom.js';
 import { current } from './state.js';
 
@@ -29,10 +29,19 @@ export function show(_args, query) {
   };
 
   let closed = false;
-  const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws/events');
-  ws.onopen = () => { conn.textContent = 'connected'; conn.className = 'badge ok'; };
-  ws.onclose = () => { if (!closed) { conn.textContent = 'closed'; conn.className = 'badge error'; } };
-  ws.onerror = () => { conn.textContent = 'error'; conn.className = 'badge error'; };
+  // A browser cannot set a header on a WebSocket and the key must stay out of the URL: the key goes
+  // as a subprotocol 'kato.key.<base64url>' after 'kato.v1', the one the server echoes (docs/security.md).
+  const key = apiKey();
+  const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws/events';
+  const ws = key ? new WebSocket(url, ['kato.v1', 'kato.key.' + base64url(key)]) : new WebSocket(url);
+  let opened = false;
+  const failed = () => {
+    conn.textContent = opened ? 'closed' : 'not connected (with authentication on, /ws/events needs an admin key)';
+    conn.className = 'badge error';
+  };
+  ws.onopen = () => { opened = true; conn.textContent = 'connected'; conn.className = 'badge ok'; };
+  ws.onclose = () => { if (!closed) failed(); };
+  ws.onerror = () => { if (!closed) failed(); };
   ws.onmessage = m => {
     let e;
     try { e = JSON.parse(m.data); } catch (_) { return; }
@@ -66,4 +75,11 @@ export function show(_args, query) {
   };
   poll();
   return () => { closed = true; clearTimeout(timer); ws.close(); };
+}
+
+/** base64url of the UTF-8 bytes of text, without padding (a valid subprotocol token). */
+function base64url(text) {
+  let bin = '';
+  for (const b of new TextEncoder().encode(text)) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
