@@ -18,7 +18,8 @@ import java.util.UUID;
 public record BridgeConfig(String host, int port, String bootstrapServers, String topicPrefix, String serviceName,
                            String bridgeId, Duration replyTimeout, long maxBodyBytes, Duration directoryCatchUp,
                            Duration tickInterval, boolean v1Routes, String redisUrl, Duration probeTimeout,
-                           Duration startupTimeout, Map<String, String> kafkaSecurity) {
+                           Duration startupTimeout, Map<String, String> kafkaSecurity, SecurityConfig security,
+                           boolean consoleEnabled) {
 
     public BridgeConfig {
         kafkaSecurity = Map.copyOf(kafkaSecurity);
@@ -35,8 +36,9 @@ public record BridgeConfig(String host, int port, String bootstrapServers, Strin
     /** Reads every setting from {@code env}; an invalid value throws, naming the variable and its rule. */
     public static BridgeConfig fromEnvironment(Map<String, String> env) {
         String id = BridgeSettings.BRIDGE_ID.read(env);
+        String host = BridgeSettings.HOST.read(env);
         return new BridgeConfig(
-                BridgeSettings.HOST.read(env),
+                host,
                 BridgeSettings.PORT.read(env).intValue(),
                 BridgeSettings.BOOTSTRAP_SERVERS.read(env),
                 BridgeSettings.TOPIC_PREFIX.read(env),
@@ -50,7 +52,10 @@ public record BridgeConfig(String host, int port, String bootstrapServers, Strin
                 BridgeSettings.REDIS_URL.read(env),
                 Duration.ofMillis(BridgeSettings.PROBE_TIMEOUT_MS.read(env)),
                 Duration.ofMillis(BridgeSettings.STARTUP_TIMEOUT_MS.read(env)),
-                KafkaClientEnv.properties(env));
+                KafkaClientEnv.properties(env),
+
+                SecurityConfig.fromEnvironment(env, host),
+                BridgeSettings.CONSOLE_ENABLED.read(env));
     }
 
     public String commandsTopic() {
@@ -59,6 +64,15 @@ public record BridgeConfig(String host, int port, String bootstrapServers, Strin
 
     public String repliesTopic() {
         return topicPrefix + "replies";
+    }
+
+    /** The audit trail (docs/security.md). */
+    public String auditTopic() {
+        return topicPrefix + "audit";
+    }
+
+    public String knowledgeTopic() {
+        return topicPrefix + "knowledge";
     }
 
     public String sessionsTopic() {

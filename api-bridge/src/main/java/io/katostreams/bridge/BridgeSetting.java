@@ -61,6 +61,18 @@ public final class BridgeSetting<T> {
         });
     }
 
+    /** One of {@code choices} (compared in lower case); the value is returned in lower case. */
+    public static BridgeSetting<String> choice(String envVar, String def, java.util.List<String> choices, String doc) {
+        String rule = "one of " + String.join(", ", choices);
+        return new BridgeSetting<>(envVar, def, rule, doc, text -> {
+            String v = text.trim().toLowerCase(Locale.ROOT);
+            if (!choices.contains(v)) {
+                throw invalid(envVar, text, rule);
+            }
+            return v;
+        });
+    }
+
     /** Any text; {@code def} may be null (the setting is then optional). */
     public static BridgeSetting<String> text(String envVar, String def, String doc) {
         return new BridgeSetting<>(envVar, def, "string", doc, String::trim);

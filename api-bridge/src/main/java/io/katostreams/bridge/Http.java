@@ -47,6 +47,8 @@ final class Http {
     static final String ATTR_SESSION = "kato.session";
     /** Set when the request was sent to the topology (so it was an access of its session there). */
     static final String ATTR_RELAYED = "kato.relayed";
+    /** A session id the audit record names when no guarded session does (a new session, a lookup). */
+    static final String ATTR_AUDIT_SESSION = "kato.audit.session";
     /** Set when a handler wrote the body itself (the 404/405 error pages then leave it alone). */
     static final String ATTR_WRITTEN = "kato.written";
 
@@ -150,6 +152,18 @@ final class Http {
             // malformed chunked framing, a body cut short by the client, an idle timeout mid-body
             throw new BadBody("could not read the request body: " + (e.getMessage() == null
                     ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    /**
+     * Thrown by a check that has written its response itself (a refused WebSocket upgrade): stops the
+     * request without another response.
+     */
+    static final class Answered extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Answered() {
+            super(null, null, false, false);
         }
     }
 

@@ -192,6 +192,10 @@ final class KatoApi {
         long now = services.clock().millis();
         String sessionId = "session-" + Http.hex32() + "-" + now; // spec 02 §3.1
         CreateSession op = Requests.createSession(body, sessionId);
+        if (!services.security().requireNode(ctx, op.getNodeId())) {
+            return;
+        }
+        ctx.attribute(Http.ATTR_AUDIT_SESSION, sessionId);
         relay(ctx, op.getNodeId(), sessionId, op, reply -> {
             JsonNode created = readReplyBody(reply);
             long expiresAt = Instant.parse(created.path("expires_at").asText()).toEpochMilli();
@@ -203,7 +207,7 @@ final class KatoApi {
 
     private void getSession(Context ctx) {
         String sessionId = ctx.pathParam("session_id");
-        SessionDirectory.Entry e = services.directory().find(sessionId, services.config().directoryCatchUp());
+        SessionDirectory.Entry e = visible(ctx, sessionId);
         if (e == null) {
             Http.detail(ctx, 404, "Session " + sessionId + " not found or expired");
             return;
@@ -213,7 +217,7 @@ final class KatoApi {
 
     private void sessionExists(Context ctx) {
         String sessionId = ctx.pathParam("session_id");
-        SessionDirectory.Entry e = services.directory().find(sessionId, services.config().directoryCatchUp());
+        SessionDirectory.Entry e = visible(ctx, sessionId);
         if (e == null) {
             ObjectNode body = Http.NODES.objectNode();
             body.put("exists", false);
@@ -223,6 +227,20 @@ final class KatoApi {
             return;
         }
         relay(ctx, e.nodeId(), sessionId, new SessionExists(), null);
+    }
+
+    /**
+     * The directory's entry of a session the caller may see: one of a node outside the credential's
+     * scope is answered exactly as a missing one (its existence is not revealed).
+     */
+    private SessionDirectory.Entry visible(Context ctx, String sessionId) {
+        ctx.attribute(Http.ATTR_AUDIT_SESSION, sessionId);
+        SessionDirectory.Entry e = services.directory().find(sessionId, services.config().directoryCatchUp());
+        if (e != null && !services.security().mayTouch(ctx, e.nodeId())) {
+            services.security().hidden(ctx);
+            return null;
+        }
+        return e;
     }
 
     private void deleteSession(Context ctx) {
@@ -331,6 +349,10 @@ final class KatoApi {
         String header = ctx.header(Http.SESSION_HEADER);
         if (header != null) {
             SessionDirectory.Entry e = liveSession(header, ctx);
+            if (e != null && !services.security().mayTouch(ctx, e.nodeId())) {
+                services.security().hidden(ctx);
+                e = null;
+            }
             if (e == null) {
                 Http.sessionNotFound(ctx, header);
                 return;
@@ -342,6 +364,9 @@ final class KatoApi {
             return;
         }
         String nodeId = selectNode(ctx);
+        if (!services.security().requireNode(ctx, nodeId)) {
+            return;
+        }
         String sessionId = defaultSessionId(nodeId);
         Object o = op.get();
         services.processors().touch(nodeId);

@@ -50,6 +50,10 @@ public final class KatoBridge implements AutoCloseable {
     private final SessionEvents events;
     /** Null when no disk is watched (KATO_DISK_GUARD_PATH unset). */
     private final DiskGuard diskGuard;
+    private final Security security;
+    /** The console and its knowledge catalog; both null when KATO_CONSOLE_ENABLED is false. */
+    private final KnowledgeCatalog catalog;
+    private final ConsoleApi console;
     private Javalin app;
 
     /** How long the start-up access check waits for Kafka to answer. */
@@ -72,6 +76,7 @@ public final class KatoBridge implements AutoCloseable {
         this.config = config;
         this.diskGuard = diskGuard;
         this.clock = clock;
+        this.security = new Security(config); // first: a bad security setting fails before anything connects
         this.metrics = new BridgeMetrics(clock);
         Properties adminProps = new Properties();
         adminProps.putAll(config.kafkaSecurity());
@@ -90,13 +95,16 @@ public final class KatoBridge implements AutoCloseable {
         this.directory = new SessionDirectory(config, clock);
         ProcessorRegistry processors = new ProcessorRegistry(clock, config.serviceName());
         this.events = new SessionEvents(clock, directory::liveCount);
-        BridgeServices services = new BridgeServices(config, gateway, directory, metrics, processors, events, clock);
+        BridgeServices services = new BridgeServices(config, gateway, directory, metrics, processors, events, clock,
+                security);
         this.api = new KatoApi(services);
         this.ops = new OpsApi(services, admin);
         if (diskGuard != null) {
             gateway.diskGuard(diskGuard);
             ops.diskGuard(diskGuard);
         }
+        this.catalog = config.consoleEnabled() ? new KnowledgeCatalog(config) : null;
+        this.console = config.consoleEnabled() ? new ConsoleApi(services, catalog) : null;
     }
 
     /** Starts the Kafka clients and the HTTP server; returns once the server listens. */
@@ -106,10 +114,18 @@ public final class KatoBridge implements AutoCloseable {
         // a change reaches the topology at once, not only with the next tick
         if (diskGuard != null) diskGuard.start(gateway::tickNow);
         directory.start();
+        if (catalog != null) {
+            catalog.start();
+        }
         ops.warmUp();
+        if (security.audit != null) {
+            security.audit.ensureTopic(admin, config.security().auditRetentionMs());
+        }
         app = Javalin.create(this::configure).start(config.host(), config.port());
-        LOG.info("KATO bridge {} listening on {}:{} (Kafka {} {}, topics {}*)", config.bridgeId(), config.host(), port(),
-                config.bootstrapServers(), KafkaClientEnv.describe(config.kafkaSecurity()), config.topicPrefix());
+        LOG.info("KATO bridge {} listening on {}://{}:{} (auth {}, Kafka {} {}, topics {}*)", config.bridgeId(),
+                config.security().tlsKeystore() == null ? "http" : "https", config.host(), port(),
+                config.security().auth(), config.bootstrapServers(), KafkaClientEnv.describe(config.kafkaSecurity()),
+                config.topicPrefix());
         return this;
     }
 
@@ -148,10 +164,30 @@ public final class KatoBridge implements AutoCloseable {
         c.jetty.modifyHttpConfiguration(h -> h.setUriCompliance(JettyErrors.URI_COMPLIANCE));
         c.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
         c.requestLogger.http(this::afterRequest);
+        if (config.security().tlsKeystore() != null) {
+            c.jetty.addConnector((server, http) -> Tls.connector(server, http, config));
+        }
 
         c.routes.before(this::beforeRequest);
         api.routes(c.routes);
         ops.routes(c.routes);
+        // the WebSocket upgrade passes the same front door (no Javalin before-handlers run for it)
+        c.routes.wsBeforeUpgrade("/ws/events", ctx -> {
+            Security.echoWebSocketProtocol(ctx); // never the kato.key. subprotocol (docs/security.md)
+            String trace = ctx.header(Http.TRACE_HEADER);
+            if (trace == null || trace.isBlank()) {
+                trace = Http.newTraceId();
+            }
+            ctx.attribute(Http.ATTR_TRACE, trace);
+            ctx.header(Http.TRACE_HEADER, trace);
+            if (!security.admit(ctx) || !security.authorizeSessionAndThrottle(ctx)) {
+                security.audit(ctx);
+                throw new Http.Answered();
+            }
+        });
+        if (console != null) {
+            console.routes(c.routes);
+        }
         c.routes.ws("/ws/events", events::configure);
 
         // Javalin's own 404/405 (no route, wrong method) in the contract's shapes; a 404 a handler
@@ -168,6 +204,7 @@ public final class KatoBridge implements AutoCloseable {
         });
         c.routes.exception(RecordValidationException.class, (e, ctx) -> Http.json(ctx, 422, e.toDetailBody()));
         c.routes.exception(Http.TooLarge.class, (e, ctx) -> Http.detail(ctx, 413, e.getMessage()));
+        c.routes.exception(Http.Answered.class, (e, ctx) -> { }); // the response is written already
         c.routes.exception(Http.BadBody.class, (e, ctx) -> Http.detail(ctx, 400, e.getMessage()));
         c.routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure of {} {} (trace {})", ctx.method(), ctx.path(), Http.traceId(ctx), e);
@@ -191,7 +228,7 @@ public final class KatoBridge implements AutoCloseable {
             ctx.header("Access-Control-Allow-Origin", origin);
             ctx.header("Access-Control-Allow-Credentials", "true");
             ctx.header("Vary", "Origin");
-            ctx.header("Access-Control-Expose-Headers", "X-Trace-ID, X-Session-ID");
+            ctx.header("Access-Control-Expose-Headers", "X-Trace-ID, X-Session-ID, Retry-After, WWW-Authenticate");
             String requestedMethod = ctx.header("Access-Control-Request-Method");
             if (ctx.method() == HandlerType.OPTIONS && requestedMethod != null) {
                 ctx.header("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT");
@@ -206,13 +243,13 @@ public final class KatoBridge implements AutoCloseable {
                 return;
             }
         }
-        if (diskGuard != null && diskGuard.refusing() && DiskGuard.isGrowth(ctx.method().name(), ctx.path())) {
-            // 507 Insufficient Storage in KATO's error shape, before the body is read or a command written
-            Http.detail(ctx, 507, diskGuard.refusal());
+        if (!security.admit(ctx) || !api.guard(ctx) || !security.authorizeSessionAndThrottle(ctx)) {
             ctx.skipRemainingHandlers();
             return;
         }
-        if (!api.guard(ctx)) {
+        if (diskGuard != null && diskGuard.refusing() && DiskGuard.isGrowth(ctx.method().name(), ctx.path())) {
+            // 507 Insufficient Storage in KATO's error shape, before the body is read or a command written
+            Http.detail(ctx, 507, diskGuard.refusal());
             ctx.skipRemainingHandlers();
         }
     }
@@ -226,6 +263,11 @@ public final class KatoBridge implements AutoCloseable {
             api.afterRequest(ctx);
         } catch (RuntimeException e) {
             LOG.warn("session access not recorded (trace {}): {}", trace, e.toString());
+        }
+        try {
+            security.audit(ctx);
+        } catch (RuntimeException e) {
+            LOG.error("audit record not written (trace {}): {}", trace, e.toString());
         }
         if (ACCESS.isInfoEnabled()) {
             Http.GuardedSession s = ctx.attribute(Http.ATTR_SESSION);
@@ -247,8 +289,12 @@ public final class KatoBridge implements AutoCloseable {
         if (diskGuard != null) diskGuard.close();
         gateway.close();
         directory.close();
+        if (catalog != null) {
+            catalog.close();
+        }
         admin.close(Duration.ofSeconds(2));
         metrics.close();
+        security.close();
     }
 
     /** Reads the environment ({@link BridgeSettings}) and runs until the JVM is stopped. */

@@ -145,6 +145,7 @@ final class OpsApi {
         o.set("redis", c.redis());
         ObjectNode disk = disk();
         if (disk != null) o.set("disk", disk);
+        o.set("security", services.security().healthJson());
         Http.json(ctx, 200, o);
     }
 
@@ -234,6 +235,10 @@ final class OpsApi {
         if (diskIssue != null) {
             issues.add(diskIssue);
             degraded = true;
+        }
+        String rateIssue = services.security().healthIssue();
+        if (rateIssue != null) {
+            issues.add(rateIssue);
         }
         String status = unhealthy ? "unhealthy" : degraded ? "degraded" : "healthy";
         return new Checks(status, issues, kafka, r);
@@ -527,6 +532,17 @@ final class OpsApi {
                 (double) services.metrics().sessionsDeleted.get());
         gauge(b, "kato_bridge_active_sessions", "Live sessions in the session directory (all nodes)",
                 services.directory().liveCount());
+        counter(b, "kato_bridge_throttled_total", "Requests refused 429 by the rate limits, by route class", null);
+        services.security().limiter.throttledByClass().forEach((cls, n) ->
+                b.append("kato_bridge_throttled_total{class=\"").append(cls).append("\"} ").append(n.get()).append('\n'));
+        counter(b, "kato_bridge_unauthenticated_total", "Requests refused 401", (double) services.security().unauthenticated.get());
+        counter(b, "kato_bridge_forbidden_total", "Requests refused 403, or 404 for a session out of scope",
+                (double) services.security().forbidden.get());
+        if (services.security().audit != null) {
+            counter(b, "kato_bridge_audit_records_total", "Audit records written", (double) services.security().audit.written.get());
+            counter(b, "kato_bridge_audit_failures_total", "Audit records Kafka did not accept",
+                    (double) services.security().audit.failed.get());
+        }
         gauge(b, "kato_bridge_topics_ready", "1 when connected to the KATO topics", services.gateway().isReady() ? 1 : 0);
         gauge(b, "kato_bridge_uptime_seconds", "Seconds since start", services.metrics().uptimeSeconds());
         DiskGuard g = diskGuard;

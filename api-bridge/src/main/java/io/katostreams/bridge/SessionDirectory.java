@@ -51,8 +51,15 @@ import org.slf4j.LoggerFactory;
 final class SessionDirectory implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionDirectory.class);
 
-    /** What the bridge knows of one session. */
-    record Entry(String nodeId, long expiresAtMs) {
+    /**
+     * What the bridge knows of one session. {@code createdAtMs} and {@code stmLength} come from the
+     * topic only (-1 while only a reply has been seen); the console lists them.
+     */
+    record Entry(String nodeId, long expiresAtMs, long createdAtMs, int stmLength) {
+        Entry(String nodeId, long expiresAtMs) {
+            this(nodeId, expiresAtMs, -1, -1);
+        }
+
         boolean liveAt(long nowMs) {
             return nowMs <= expiresAtMs; // live while now ≤ expires_at (spec 02 §3.3)
         }
@@ -133,7 +140,8 @@ final class SessionDirectory implements AutoCloseable {
      */
     void putLocal(String sessionId, String nodeId, long expiresAtMs) {
         sessions.merge(sessionId, new Entry(nodeId, expiresAtMs),
-                (old, fresh) -> old.expiresAtMs() >= fresh.expiresAtMs() ? old : fresh);
+                (old, fresh) -> old.expiresAtMs() >= fresh.expiresAtMs() ? old
+                        : new Entry(fresh.nodeId(), fresh.expiresAtMs(), old.createdAtMs(), old.stmLength()));
     }
 
     /** A session this bridge just deleted (its delete reply was 200); the tombstone follows on the topic. */
@@ -151,6 +159,18 @@ final class SessionDirectory implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** The sessions whose expiry has not passed, by session id (a snapshot, for the console). */
+    Map<String, Entry> liveSessions() {
+        long now = clock.millis();
+        Map<String, Entry> live = new java.util.TreeMap<>();
+        sessions.forEach((id, e) -> {
+            if (e.liveAt(now)) {
+                live.put(id, e);
+            }
+        });
+        return live;
     }
 
     /** Number of entries, including sessions past their expiry whose tombstone has not been read yet. */
@@ -277,7 +297,8 @@ final class SessionDirectory implements AutoCloseable {
         }
         try {
             SessionState s = states.decode(r.value());
-            sessions.put(sessionId, new Entry(s.getNodeId(), s.getExpiresAt().toEpochMilli()));
+            sessions.put(sessionId, new Entry(s.getNodeId(), s.getExpiresAt().toEpochMilli(),
+                    s.getCreatedAt().toEpochMilli(), s.getStm().size()));
         } catch (RuntimeException e) {
             LOG.warn("undecodable session record {} at {}-{}: {}", sessionId, r.partition(), r.offset(), e.toString());
         }

@@ -30,6 +30,37 @@ final class KatoStack implements AutoCloseable {
     }
 
     private static KatoStack shared;
+    private static KatoStack sharedWithAuth;
+
+    /** The admin key of {@link #sharedWithAuth()}. */
+    static final String AUTH_ADMIN_KEY = "contract-admin-key-" + java.util.UUID.randomUUID();
+
+    /**
+     * A second shared stack whose bridges require an API key ({@code KATO_AUTH=api_key}, one admin
+     * key of every node, rate limits on but far above what a test sends): the contract and scenario
+     * tests run once more against it with {@link Api#defaultHeaders} carrying the key.
+     */
+    static synchronized KatoStack sharedWithAuth() {
+        if (sharedWithAuth == null) {
+            Map<String, String> env = new HashMap<>();
+            env.put("KATO_TICK_INTERVAL_MS", "0");
+            env.put("KATO_AUTH", "api_key");
+            env.put("KATO_API_KEYS", "contract-admin:admin:*:" + ApiKeys.sha256Hex(AUTH_ADMIN_KEY));
+            for (String c : new String[] {"OBSERVE", "PREDICT", "LEARN", "ADMIN"}) {
+                env.put("KATO_RATE_LIMIT_" + c, "100000000");
+            }
+            String[] saved = Api.defaultHeaders;
+            Api.defaultHeaders = new String[] {"X-API-Key", AUTH_ADMIN_KEY};
+            try {
+                sharedWithAuth = start("sharedauth", env);
+            } finally {
+                Api.defaultHeaders = saved;
+            }
+            KatoStack s = sharedWithAuth;
+            Runtime.getRuntime().addShutdownHook(new Thread(s::close, "kato-stack-stop"));
+        }
+        return sharedWithAuth;
+    }
 
     /**
      * One stack shared by the test classes that only add sessions and nodes of their own
@@ -47,15 +78,25 @@ final class KatoStack implements AutoCloseable {
 
     final String name;
     final Map<String, String> topologyEnv;
+    /** Front-door settings every further bridge of this stack gets (from those {@link #start} was given). */
+    final Map<String, String> bridgeDefaults;
     final Path stateDir;
     private KatoStreamsApp topology;
     final KatoBridge bridge;
     final Api api;
 
-    private KatoStack(String name, Map<String, String> topologyEnv, Path stateDir, KatoStreamsApp topology,
-                      KatoBridge bridge) {
+    private KatoStack(String name, Map<String, String> topologyEnv, Map<String, String> bridgeDefaults, Path stateDir,
+                      KatoStreamsApp topology, KatoBridge bridge) {
         this.name = name;
         this.topologyEnv = topologyEnv;
+        Map<String, String> security = new HashMap<>();
+        bridgeDefaults.forEach((k, v) -> {
+            if (k.startsWith("KATO_AUTH") || k.startsWith("KATO_API_KEYS") || k.startsWith("KATO_RATE_LIMIT")
+                    || k.startsWith("KATO_JWT")) {
+                security.put(k, v);
+            }
+        });
+        this.bridgeDefaults = Map.copyOf(security);
         this.stateDir = stateDir;
         this.topology = topology;
         this.bridge = bridge;
@@ -88,7 +129,7 @@ final class KatoStack implements AutoCloseable {
             env.putAll(topologyOverrides);
             KatoStreamsApp topology = startTopology(env);
             KatoBridge bridge = startBridge(env, bridgeEnv);
-            return new KatoStack(name, env, stateDir, topology, bridge);
+            return new KatoStack(name, env, bridgeEnv, stateDir, topology, bridge);
         } catch (Exception e) {
             throw new IllegalStateException("could not start the KATO stack " + name, e);
         }
@@ -96,7 +137,9 @@ final class KatoStack implements AutoCloseable {
 
     /** A further bridge on this stack's topics (like a second instance behind a load balancer). */
     KatoBridge startBridge(Map<String, String> bridgeEnv) {
-        return startBridge(topologyEnv, bridgeEnv);
+        Map<String, String> env = new HashMap<>(bridgeDefaults);
+        env.putAll(bridgeEnv);
+        return startBridge(topologyEnv, env);
     }
 
     private static KatoBridge startBridge(Map<String, String> topologyEnv, Map<String, String> bridgeEnv) {

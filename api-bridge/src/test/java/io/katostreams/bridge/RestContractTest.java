@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class RestContractTest {
 
-    private static KatoStack stack;
-    private static Api api;
+    static KatoStack stack;
+    static Api api;
     private static final AtomicInteger NODES = new AtomicInteger();
 
     @BeforeAll
@@ -624,7 +624,11 @@ class RestContractTest {
     @Test
     void sessionEventsWebSocket() throws Exception {
         java.util.concurrent.LinkedBlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
-        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+        java.net.http.WebSocket.Builder builder = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder();
+        for (int i = 0; i < Api.defaultHeaders.length; i += 2) {
+            builder.header(Api.defaultHeaders[i], Api.defaultHeaders[i + 1]);
+        }
+        java.net.http.WebSocket ws = builder
                 .buildAsync(java.net.URI.create(api.base.replace("http", "ws") + "/ws/events"), new java.net.http.WebSocket.Listener() {
                     private final StringBuilder partial = new StringBuilder();
 
@@ -702,7 +706,7 @@ class RestContractTest {
             java.net.URI base = java.net.URI.create(api.base);
             slow.connect(new java.net.InetSocketAddress(base.getHost(), base.getPort()));
             for (int i = 0; i < 3; i++) { // pipelined: replies that cannot all be written
-                slow.getOutputStream().write(("GET /sessions/" + big + "/stm HTTP/1.1\r\nHost: x\r\n\r\n")
+                slow.getOutputStream().write(("GET /sessions/" + big + "/stm HTTP/1.1\r\nHost: x" + rawDefaultHeaders() + "\r\n\r\n")
                         .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             }
             slow.getOutputStream().flush();
@@ -725,6 +729,16 @@ class RestContractTest {
         assertTrue(json(r[2]).get("detail").asText().startsWith("could not read the request body"), r[2]);
     }
 
+    /** {@link Api#defaultHeaders} as header lines, each preceded by CRLF (the auth-on run's key). */
+    static String rawDefaultHeaders() {
+        StringBuilder b = new StringBuilder();
+        String[] h = Api.defaultHeaders;
+        for (int i = 0; i < h.length; i += 2) {
+            b.append("\r\n").append(h[i]).append(": ").append(h[i + 1]);
+        }
+        return b.toString();
+    }
+
     private static String[] rawRequest(String requestLine) throws java.io.IOException {
         return rawRequest(requestLine, "");
     }
@@ -738,7 +752,8 @@ class RestContractTest {
         java.net.URI base = java.net.URI.create(api.base);
         try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(30_000);
-            socket.getOutputStream().write((requestHead + "\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n" + body)
+            socket.getOutputStream().write((requestHead + "\r\nHost: " + base.getHost() + rawDefaultHeaders()
+                    + "\r\nConnection: close\r\n\r\n" + body)
                     .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             int headersEnd = response.indexOf("\r\n\r\n");

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /** What users of KATO do, through HTTP: knowledge outlives sessions, nodes never mix. */
 class ScenarioTest {
 
-    private static KatoStack stack;
-    private static Api api;
+    static KatoStack stack;
+    static Api api;
 
     @BeforeAll
     static void start() {

@@ -84,7 +84,22 @@ public final class KatoCli {
             System.err.println("kato " + cmd + ": " + e.getMessage());
             code = 1;
         }
+        if (java.util.Set.of("train", "export", "import", "forget", "verify").contains(cmd)) {
+            CliAudit.record(env, bootstrap(env), cmd, auditedNode(cmd, args), args, code);
+        }
         System.exit(code);
+    }
+
+    /** The node an ops command works on, for its audit record (null when it names none). */
+    static String auditedNode(String cmd, String[] args) {
+        if (cmd.equals("train")) {
+            for (int i = 1; i + 1 < args.length; i++) {
+                if (args[i].equals("--node")) return args[i + 1];
+            }
+            return null;
+        }
+        if (cmd.equals("import")) return args.length > 2 ? args[2] : null;
+        return args.length > 1 ? args[1] : null;
     }
 
     private static int up(Map<String, String> env) throws Exception {
@@ -106,8 +121,12 @@ public final class KatoCli {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         for (String path : List.of("/health", "/status")) {
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+                String key = env.get("KATO_API_KEY");
+                if (key != null && !key.isBlank()) {
+                    req.header("X-API-Key", key.trim()); // /status needs an admin key when KATO_AUTH is on
+                }
+                HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
                 System.out.println(path + " " + r.statusCode());
                 System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(r.body())));
             } catch (java.io.IOException e) {

@@ -77,6 +77,12 @@ public final class KatoStandalone implements AutoCloseable {
     }
 
     private void startAll(Map<String, String> env) throws Exception {
+        String bind = StandaloneSettings.read(StandaloneSettings.BIND, env);
+        env.putIfAbsent(io.katostreams.bridge.BridgeSettings.HOST.envVar(), bind);
+        env.putIfAbsent(DeploymentSettings.METRICS_HOST.envVar(), bind);
+        // the bridge's settings first: a REST port opened to the network without authentication, a
+        // missing key file or keystore stops the start before anything else runs
+        BridgeConfig.fromEnvironment(env);
         Path data = Path.of(StandaloneSettings.read(StandaloneSettings.DATA_DIR, env)).toAbsolutePath().normalize();
         Files.createDirectories(data);
         ServiceConfig service = ServiceConfig.fromEnvironment(env);
@@ -123,7 +129,7 @@ public final class KatoStandalone implements AutoCloseable {
         env.putIfAbsent(DeploymentSettings.METRICS_PORT.envVar(), "9464");
         KatoStreamsApp topology = new KatoStreamsApp(service, env).start();
         started.push(topology);
-        where.put("Metrics", "http://localhost:" + topology.metricsPort() + "/metrics (topology, Prometheus); "
+        where.put("Metrics", "http://" + env.get(DeploymentSettings.METRICS_HOST.envVar()) + ":" + topology.metricsPort() + "/metrics (topology, Prometheus); "
                 + "bridge: /prometheus on the REST port");
         where.put("Topology", "application " + StandaloneSettings.read(DeploymentSettings.APPLICATION_ID, env)
                 + ", state " + env.get(DeploymentSettings.STATE_DIR.envVar()) + ", Redis mirror of kato.sessions");
@@ -144,7 +150,12 @@ public final class KatoStandalone implements AutoCloseable {
         bridge = new KatoBridge(BridgeConfig.fromEnvironment(env), guard).start();
         started.push(bridge);
         bridge.awaitReady(Duration.ofSeconds(60));
-        where.put("REST", "http://localhost:" + bridge.port() + "  (docs: /docs, health: /health)");
+        BridgeConfig bc = bridge.config();
+        String base = (bc.security().tlsKeystore() == null ? "http" : "https") + "://" + bc.host() + ":" + bridge.port();
+        where.put("REST", base + "  (docs: /docs, health: /health; auth " + bc.security().auth() + ")");
+        if (bc.consoleEnabled()) {
+            where.put("Console", base + "/console");
+        }
         if (guard != null) {
             where.put("Disk guard", guard.path() + ": observations and learns refused past " + guard.maxUsedPercent()
                     + " % used or under " + guard.minFreeBytes() / (1024 * 1024) + " MiB free");

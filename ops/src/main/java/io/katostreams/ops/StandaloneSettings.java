@@ -25,12 +25,17 @@ public final class StandaloneSettings {
                     + "kato.knowledge).");
     public static final Setting<String> QDRANT_API_KEY = Setting.text("qdrant_api_key", "QDRANT_API_KEY", "", null,
             "API key of the Qdrant server (sent as the api-key header; use it with TLS); empty = none. Never printed.");
+    public static final Setting<String> BIND = Setting.text("bind", "KATO_BIND", "127.0.0.1", null,
+            "Address the REST bridge (unless KATO_HOST is set) and the topology's metrics endpoint (unless "
+                    + "KATO_METRICS_HOST is set) listen on. The embedded broker, Redis, the MongoDB stand-in and the "
+                    + "Connect REST API always listen on 127.0.0.1 only: give existing services by URL to use them "
+                    + "from elsewhere. A non-loopback address needs KATO_AUTH (or KATO_AUTH_NONE_ON_NETWORK=true).");
     public static final Setting<Boolean> FORCE_SERVICE_NAME = Setting.bool("force_service_name",
             "KATO_FORCE_SERVICE_NAME", false, "Start even though SERVICE_NAME differs from the one this data "
                     + "directory was first started with (all knowledge trained under the old name becomes unreachable).");
 
     public static final List<Setting<?>> ALL = List.of(DATA_DIR, KAFKA_PORT, REDIS_PORT, MONGO_PORT, MONGO_URL,
-            QDRANT_URL, QDRANT_API_KEY, FORCE_SERVICE_NAME);
+            QDRANT_URL, QDRANT_API_KEY, BIND, FORCE_SERVICE_NAME);
 
     static <T> T read(Setting<T> s, java.util.Map<String, String> env) {
         String v = env.get(s.envVar());

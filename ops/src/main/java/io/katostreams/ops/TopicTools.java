@@ -1,5 +1,6 @@
 package io.katostreams.ops;
 
+import io.katostreams.schemas.security.KafkaClientEnv;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -174,6 +175,7 @@ final class TopicTools {
         if (topic == null) throw new IllegalArgumentException(TAIL_USAGE);
         String name = resolveTopic(bootstrap, topic, topicPrefix);
         Properties p = new Properties();
+        p.putAll(KafkaClientEnv.properties(System.getenv())); // the KAFKA_* security of the CLI's principal
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -237,6 +239,7 @@ final class TopicTools {
      */
     static String resolveTopic(String bootstrap, String name, String prefix) {
         Properties p = new Properties();
+        p.putAll(KafkaClientEnv.properties(System.getenv())); // the KAFKA_* security of the CLI's principal
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
@@ -254,6 +257,7 @@ final class TopicTools {
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         Properties p = new Properties();
+        p.putAll(KafkaClientEnv.properties(System.getenv())); // the KAFKA_* security of the CLI's principal
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

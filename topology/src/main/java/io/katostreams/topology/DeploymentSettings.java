@@ -43,7 +43,10 @@ public final class DeploymentSettings {
     public static final Setting<Long> METRICS_PORT = Setting.integer("metrics_port", "KATO_METRICS_PORT", -1, -1L,
             65535L, "Port of the topology's Prometheus endpoint (/metrics); 0 = any free port, -1 = off "
                     + "(./ops/kato up uses 9464 unless set).");
+    public static final Setting<String> METRICS_HOST = Setting.text("metrics_host", "KATO_METRICS_HOST", "0.0.0.0", null,
+            "Address the Prometheus endpoint binds to (every interface by default, for a scraper in another "
+                    + "container; ./ops/kato up binds it to KATO_BIND, 127.0.0.1 unless set).");
 
     public static final List<Setting<?>> ALL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR, PARTITIONS,
-            REPLICATION_FACTOR, PROCESSING_GUARANTEE, STANDBY_REPLICAS, STREAM_THREADS, COMMIT_INTERVAL_MS, PRODUCER_LINGER_MS, INPUT_TIMESTAMPS, METRICS_PORT);
+            REPLICATION_FACTOR, PROCESSING_GUARANTEE, STANDBY_REPLICAS, STREAM_THREADS, COMMIT_INTERVAL_MS, PRODUCER_LINGER_MS, INPUT_TIMESTAMPS, METRICS_PORT, METRICS_HOST);
 }

@@ -35,6 +35,7 @@ public final class KatoStreamsApp implements AutoCloseable {
     private final int metricsPort;
     /** Client security properties from KAFKA_* (docs/production.md); empty = PLAINTEXT. */
     private final Map<String, String> kafkaSecurity;
+    private final String metricsHost;
     private MetricsEndpoint metrics;
     private Admin metricsAdmin;
     private KafkaStreams streams;
@@ -50,6 +51,7 @@ public final class KatoStreamsApp implements AutoCloseable {
         this.redisUrl = env.get("REDIS_URL");
         this.applicationId = read(DeploymentSettings.APPLICATION_ID, env);
         this.metricsPort = read(DeploymentSettings.METRICS_PORT, env).intValue();
+        this.metricsHost = read(DeploymentSettings.METRICS_HOST, env);
     }
 
     /**
@@ -141,7 +143,7 @@ public final class KatoStreamsApp implements AutoCloseable {
             lagAdmin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
             metricsAdmin = Admin.create(lagAdmin);
             try {
-                metrics = new MetricsEndpoint(metricsPort, () -> streams, () -> mirror == null ? null : mirror.status(),
+                metrics = new MetricsEndpoint(metricsHost, metricsPort, () -> streams, () -> mirror == null ? null : mirror.status(),
                         this::sinkLag);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot open the metrics endpoint on port " + metricsPort, e);

@@ -27,9 +27,9 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     private final HttpServer server;
 
-    public MetricsEndpoint(int port, Supplier<KafkaStreams> streams, Supplier<MirrorStatus> mirror,
+    public MetricsEndpoint(String host, int port, Supplier<KafkaStreams> streams, Supplier<MirrorStatus> mirror,
                            Supplier<Map<String, Long>> sinkLag) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(port), 0);
+        server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext("/metrics", exchange -> {
             StringBuilder text = new StringBuilder(render(streams.get(), mirror.get()));
             sinkLag.get().forEach((group, lag) -> text.append("kato_sink_lag{group=\"").append(group).append("\"} ")
