@@ -58,7 +58,7 @@ class KillNineMixedProducersTest {
     /** {@code kato up} in a child JVM. */
     static final class Kato {
         final Process process;
-        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>(); // read while the reader thread appends
         final CountDownLatch ready = new CountDownLatch(1);
 
         Kato(Map<String, String> env) throws IOException {

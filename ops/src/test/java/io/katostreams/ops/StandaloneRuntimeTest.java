@@ -51,7 +51,7 @@ class StandaloneRuntimeTest {
     /** A child JVM running {@code KatoCli} with the given arguments, its output collected line by line. */
     private static final class Kato {
         final Process process;
-        final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>(); // read while the reader thread appends
         final CountDownLatch ready = new CountDownLatch(1);
         private final Thread reader;
 
