@@ -92,9 +92,15 @@ public final class DiskGuard implements AutoCloseable {
                 return store().getUsableSpace();
             }
 
+            /**
+             * The capacity available to this process: used + usable, as df computes Use% (blocks
+             * reserved for root or held back by the filesystem count as neither, or a disk with a
+             * large reserve would look fuller than it is).
+             */
             @Override
             public long total() throws IOException {
-                return store().getTotalSpace();
+                FileStore s = store();
+                return (s.getTotalSpace() - s.getUnallocatedSpace()) + s.getUsableSpace();
             }
         };
     }
