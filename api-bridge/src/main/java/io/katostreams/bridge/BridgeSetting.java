@@ -34,7 +34,8 @@ public final class BridgeSetting<T> {
 
     /** An integer in {@code [min, max]}. */
     public static BridgeSetting<Long> integer(String envVar, long def, long min, long max, String doc) {
-        String rule = "integer " + min + " … " + max;
+        // worded like the topology's Setting, so a variable both read documents one rule
+        String rule = max == Long.MAX_VALUE ? "integer ≥ " + min : "integer " + min + " … " + max;
         return new BridgeSetting<>(envVar, def, rule, doc, text -> {
             long v;
             try {

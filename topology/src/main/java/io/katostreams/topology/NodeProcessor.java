@@ -427,7 +427,7 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         r.putNull("bridge_id");
         r.put("key_id", "kafka");
         r.putNull("role");
-        r.put("node_id", d.node());
+        r.put("node_id", d.rawNode()); // as the command names it, like the bridge's records
         r.put("method", "KAFKA");
         r.put("route", "kafka " + c.getOp().getClass().getSimpleName());
         r.put("path", origin);
@@ -443,7 +443,7 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e); // an ObjectNode of strings and numbers always serialises
         }
-        context.forward(new Record<>(d.node().getBytes(StandardCharsets.UTF_8), value, in.timestamp()), "audit");
+        context.forward(new Record<>(d.rawNode().getBytes(StandardCharsets.UTF_8), value, in.timestamp()), "audit");
     }
 
     /** The command ops that change state; reads, existence probes, counts (ticks) and exports are not audited. */

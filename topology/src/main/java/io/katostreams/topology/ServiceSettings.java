@@ -39,7 +39,7 @@ public final class ServiceSettings {
                     + "answered 413 instead, so no input can make a record unwritable and stall a stream thread.");
 
     public static final Setting<Boolean> AUDIT_KAFKA_COMMANDS = Setting.bool("audit_kafka_commands",
-            "KATO_AUDIT_KAFKA_COMMANDS", true, "The topology writes an audit record (<prefix>audit, docs/security.md) for "
+            "KATO_AUDIT_KAFKA_COMMANDS", true, "The topology writes an audit record (kato.audit, docs/security.md) for "
                     + "every mutating command that arrives on kato.commands without the kato-origin header of the REST "
                     + "bridge or the ops CLI, i.e. published straight to Kafka. Kafka records do not carry the producer's "
                     + "principal: broker ACLs decide who may write kato.commands.");

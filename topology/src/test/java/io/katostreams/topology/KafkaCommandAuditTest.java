@@ -126,7 +126,7 @@ class KafkaCommandAuditTest {
         int partitions = PlacementAndClaimsTest.PARTITIONS;
         try (Driver d = new Driver(ServiceConfig.defaults(), partitions)) {
             String away = PlacementAndClaimsTest.nodeOn(3, "away-");
-            String canonical = ProcessorId.sanitizeNode(away);
+            assertFalse(away.equals(ProcessorId.sanitizeNode(away)), "a raw spelling");
             // a user-chosen session id: moved, then held for its claim, then processed at the owner
             Reply created = d.send(away, null, new CreateSession("mine-1", away, "{}", null, null));
             assertEquals(200, created.getStatus(), created.getBodyJson());
@@ -136,7 +136,7 @@ class KafkaCommandAuditTest {
             assertEquals(2, a.size(), a.toString());
             assertEquals("kafka CreateSession", a.get(0).get("route").textValue());
             assertEquals("kafka:kato.commands/0@0", a.get(0).get("client").textValue(), "the origin, not the routing copy");
-            assertEquals(canonical, a.get(0).get("node_id").textValue());
+            assertEquals(away, a.get(0).get("node_id").textValue(), "the node id as the command names it");
             assertEquals(200, a.get(0).get("status").intValue());
             assertEquals("kafka ForgetNode", a.get(1).get("route").textValue());
             assertEquals("kafka:kato.commands/0@1", a.get(1).get("client").textValue());
