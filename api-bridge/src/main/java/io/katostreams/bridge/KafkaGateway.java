@@ -296,6 +296,9 @@ final class KafkaGateway implements AutoCloseable {
     }
 
     private void send(ProducerRecord<byte[], byte[]> record, CompletableFuture<Reply> reply) {
+        // the bridge audits its requests itself: the topology audits only commands without this mark
+        record.headers().add(io.katostreams.schemas.OriginHeader.NAME,
+                io.katostreams.schemas.OriginHeader.bridge(config.bridgeId()));
         try {
             producer.send(record, (metadata, error) -> {
                 if (error != null) {

@@ -46,7 +46,8 @@ class AuditTest {
         env.put("KATO_AUDIT_RETENTION_MS", "1234567890");
         env.put("KATO_API_KEYS", "au-app:writer:au-*:" + ApiKeys.sha256Hex(WRITER) + ";au-dash:reader:au-*:"
                 + ApiKeys.sha256Hex(READER) + ";au-ops:admin:*:" + ApiKeys.sha256Hex(ADMIN));
-        stack = KatoStack.start("audit", env);
+        // the topology reads the same variable: it creates the audit topic too when it is missing
+        stack = KatoStack.start("audit", env, Map.of("KATO_AUDIT_RETENTION_MS", "1234567890"));
     }
 
     @AfterAll
@@ -127,6 +128,25 @@ class AuditTest {
                 java.util.concurrent.ExecutionException.class, () -> ws.get(20, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(403, ((java.net.http.WebSocketHandshakeException) refusedWs.getCause()).getResponse().statusCode());
         expected.put(wsTrace, 403);
+        // a command published straight to Kafka (no kato-origin header): audited by the topology, with
+        // the record's origin as trace id and client (the bridge's own commands carry the header)
+        String rawTrace;
+        Properties pp = new Properties();
+        pp.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                stack.topologyEnv.get("KAFKA_BOOTSTRAP_SERVERS"));
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> raw = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                pp, new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            io.katostreams.schemas.avro.Command cmd = io.katostreams.schemas.avro.Command.newBuilder().setCorrelationId("raw-1")
+                    .setReplyTo(null).setNodeId("au-raw").setSessionId(null)
+                    .setOp(new io.katostreams.schemas.avro.ForgetNode()).build();
+            String commandsTopic = stack.topologyEnv.get("KATO_TOPIC_PREFIX") + "commands";
+            org.apache.kafka.clients.producer.RecordMetadata md = raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    commandsTopic, "au-raw".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    io.katostreams.schemas.serde.KatoSerdes.commands().encode(cmd))).get();
+            rawTrace = "kafka-" + commandsTopic + "-" + md.partition() + "-" + md.offset();
+        }
+        expected.put(rawTrace, 200);
 
         Map<String, List<JsonNode>> seen = new HashMap<>();
         Properties p = new Properties();
@@ -156,6 +176,11 @@ class AuditTest {
             assertFalse(r.toString().contains(WRITER) || r.toString().contains(READER) || r.toString().contains(ADMIN),
                     "a credential in the audit record " + r);
         }
+        List<JsonNode> byTopology = seen.values().stream().flatMap(List::stream)
+                .filter(r -> "kafka".equals(r.get("key_id").asText(null))).toList();
+        assertEquals(1, byTopology.size(), "only the raw command is audited by the topology: " + byTopology);
+        assertEquals("kafka ForgetNode", byTopology.get(0).get("route").asText());
+        assertEquals("au-raw", byTopology.get(0).get("node_id").asText());
         JsonNode first = seen.get(created).get(0);
         assertEquals("au-app", first.get("key_id").asText());
         assertEquals("writer", first.get("role").asText());
@@ -166,6 +191,7 @@ class AuditTest {
         assertEquals("127.0.0.1", first.get("client").asText());
         List<String> traces = new ArrayList<>(expected.keySet());
         traces.remove(wsTrace);
+        traces.remove(rawTrace);
         JsonNode noKey = seen.get(traces.get(traces.size() - 3)).get(0);
         assertTrue(noKey.get("key_id").isNull(), noKey.toString());
         assertEquals("missing_credential", noKey.get("outcome").asText());

@@ -89,7 +89,10 @@ final class KafkaCommands implements AutoCloseable {
         Command c = Command.newBuilder().setCorrelationId(id).setReplyTo(replyTo).setNodeId(nodeId)
                 .setSessionId(sessionId).setOp(op).build();
         byte[] key = ProcessorId.sanitizeNode(nodeId).getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(commandsTopic, key, KatoSerdes.commands().encode(c)), (m, e) -> {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(commandsTopic, key, KatoSerdes.commands().encode(c));
+        // the CLI audits its commands itself (CliAudit): the topology audits only commands without this mark
+        record.headers().add(io.katostreams.schemas.OriginHeader.NAME, io.katostreams.schemas.OriginHeader.cli());
+        producer.send(record, (m, e) -> {
             if (e != null) {
                 waiting.remove(id);
                 f.completeExceptionally(e);

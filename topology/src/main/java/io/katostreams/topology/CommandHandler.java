@@ -131,8 +131,16 @@ public final class CommandHandler {
             // A bug, never bad input (that is answered with 4xx above): answer like the reference's E4.
             reply = reply(c, 500, "Internal Server Error", null);
         }
+        lastStatus = reply == null ? null : reply.getStatus();
         if (reply != null && c.getReplyTo() != null) out.add(new Output(Output.Kind.REPLY, c.getReplyTo(), reply));
         return out;
+    }
+
+    private Integer lastStatus;
+
+    /** The status of the answer to the last command {@link #handle}d (also when it had no reply_to); null: none. */
+    Integer lastStatus() {
+        return lastStatus;
     }
 
     /**

@@ -18,7 +18,9 @@ import org.apache.kafka.streams.state.Stores;
  *   kato.routing ──────┘    knowledge, pending stores]   ├─> kato.sessions     (key = session_id, compacted)
  *        ^     ^                 │            │          ├─> kato.knowledge    (key = &lt;processor_id&gt;/…, compacted,
  *        │     │  misplaced ─────┘            │          │                      partitioned by processor_id)
- *        │     │  records                     │          └─> kato.dead-letters (key = original key)
+ *        │     │  records                     │          ├─> kato.dead-letters (key = original key)
+ *        │     │                              │          └─> kato.audit        (key = node_id, JSON; commands
+ *        │     │                              │                                 published straight to Kafka)
  *        │     │                              v
  *        │     └─ claim answers ── claim processor [claims store] <── kato.session-claims (key = session id)
  *        └── (key = canonical node id, partition murmur2(key) % n)
@@ -76,6 +78,8 @@ public final class KatoTopology {
         topology.addSink("dead-letters", t.deadLetters(), outKey, outValue, PROCESSOR);
         topology.addSink("routing", t.routing(), outKey, outValue, new NodePlacement.ByKey(), PROCESSOR);
         topology.addSink("claims", t.sessionClaims(), outKey, outValue, new NodePlacement.ByKey(), PROCESSOR);
+        // JSON audit records of the mutating commands published straight to Kafka (key = node id)
+        topology.addSink("audit", t.audit(), outKey, outValue, PROCESSOR);
 
         // the claim sub-topology (its own tasks: partitioned by session id, not by node)
         topology.addSource("claims-source", inKey, inValue, t.sessionClaims());

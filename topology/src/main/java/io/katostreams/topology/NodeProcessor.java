@@ -1,6 +1,7 @@
 package io.katostreams.topology;
 
 import io.katostreams.schemas.DiskGuardHeader;
+import io.katostreams.schemas.OriginHeader;
 import io.katostreams.schemas.ProcessorId;
 import io.katostreams.schemas.avro.Command;
 import io.katostreams.schemas.avro.DeadLetter;
@@ -121,8 +122,13 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata m = context.recordMetadata().orElse(null);
         String topic = m == null ? "" : m.topic();
-        Routed.Input in = new Routed.Input(topic.equals(topics.commands()) ? Routed.COMMAND : Routed.OBSERVATION, topic,
-                m == null ? -1 : m.partition(), m == null ? -1 : m.offset(), record.timestamp(), record.key(), record.value());
+        boolean command = topic.equals(topics.commands());
+        // a command without the bridge's or the CLI's mark was published straight to Kafka: the
+        // topology audits it (decided here, at arrival, and carried along through a move or the claim queue)
+        boolean audit = command && config.auditKafkaCommands() && record.headers().lastHeader(OriginHeader.NAME) == null;
+        Routed.Input in = new Routed.Input(command ? Routed.COMMAND : Routed.OBSERVATION, topic,
+                m == null ? -1 : m.partition(), m == null ? -1 : m.offset(), record.timestamp(), record.key(), record.value(),
+                audit);
         try {
             if (topic.equals(topics.commands())) {
                 // the bridge's ticks carry the disk guard's state: an input, so a replay sees what the first run saw
@@ -351,6 +357,7 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         } else {
             deadLetter(d.in(), reason, null);
         }
+        if (d.command() != null) audit(d, 409);
     }
 
     private void sendClaim(Routed.Claim c, long ts) {
@@ -374,13 +381,15 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
         Routed.Input in = d.in();
         if (d.command() != null) {
             emit(handler.handle(d.command(), in.timestamp()), in.timestamp());
+            audit(d, handler.lastStatus());
             sendReleases(in.timestamp());
             return;
         }
         if (refusing) {
             // A small dead letter: the value is not copied (dead letters are on the same full disk);
             // the record stays on its input topic, named by topic, partition and offset, to replay.
-            deadLetter(new Routed.Input(in.kind(), in.topic(), in.partition(), in.offset(), in.timestamp(), in.key(), null),
+            deadLetter(new Routed.Input(in.kind(), in.topic(), in.partition(), in.offset(), in.timestamp(), in.key(), null,
+                    false),
                     DiskGuardHeader.REASON + "; the observation was not applied (its value is not copied here: replay it "
                     + "from the topic, partition and offset of this dead letter)", null);
             sendReleases(in.timestamp());
@@ -397,6 +406,54 @@ final class NodeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
             deadLetter(in, "internal error: " + reason(e), e);
         }
         sendReleases(in.timestamp());
+    }
+
+    // ---- audit ----------------------------------------------------------------------------------
+
+    /**
+     * Writes the audit record of a mutating command published straight to Kafka (no kato-origin
+     * header), in the shape the REST bridge writes (docs/security.md, "Audit trail"). Called where the
+     * command is processed, at its node's owner, so a moved record is audited once. Deterministic:
+     * the time is the record's timestamp and the trace id derives from the record's origin. Kafka
+     * records do not carry the producer's principal, so key_id is "kafka" and role is null.
+     */
+    private void audit(Decoded d, Integer status) {
+        Routed.Input in = d.in();
+        if (!in.audit() || !mutating(d.command().getOp())) return;
+        Command c = d.command();
+        String origin = in.topic() + "/" + in.partition() + "@" + in.offset();
+        com.fasterxml.jackson.databind.node.ObjectNode r = PlainJson.MAPPER.createObjectNode();
+        r.put("time", Instant.ofEpochMilli(in.timestamp()).toString());
+        r.putNull("bridge_id");
+        r.put("key_id", "kafka");
+        r.putNull("role");
+        r.put("node_id", d.rawNode()); // as the command names it, like the bridge's records
+        r.put("method", "KAFKA");
+        r.put("route", "kafka " + c.getOp().getClass().getSimpleName());
+        r.put("path", origin);
+        r.put("session_id", c.getSessionId() != null ? c.getSessionId() : d.sessionToCreate()); // CreateSession: in the op
+        if (status == null) r.putNull("status");
+        else r.put("status", status);
+        r.put("outcome", status == null || status < 400 ? "ok" : "error");
+        r.put("trace_id", "kafka-" + in.recordId());
+        r.put("client", "kafka:" + origin);
+        byte[] value;
+        try {
+            value = PlainJson.MAPPER.writeValueAsBytes(r);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e); // an ObjectNode of strings and numbers always serialises
+        }
+        context.forward(new Record<>(d.rawNode().getBytes(StandardCharsets.UTF_8), value, in.timestamp()), "audit");
+    }
+
+    /** The command ops that change state; reads, existence probes, counts (ticks) and exports are not audited. */
+    static boolean mutating(Object op) {
+        return op instanceof io.katostreams.schemas.avro.CreateSession || op instanceof io.katostreams.schemas.avro.DeleteSession
+                || op instanceof io.katostreams.schemas.avro.ExtendSession || op instanceof io.katostreams.schemas.avro.UpdateConfig
+                || op instanceof io.katostreams.schemas.avro.Observe || op instanceof io.katostreams.schemas.avro.ObserveSequence
+                || op instanceof io.katostreams.schemas.avro.Learn || op instanceof io.katostreams.schemas.avro.ClearStm
+                || op instanceof io.katostreams.schemas.avro.ClearAll || op instanceof io.katostreams.schemas.avro.ForgetNode
+                || op instanceof io.katostreams.schemas.avro.ImportNode;
     }
 
     private void emit(List<Output> outputs, long ts) {

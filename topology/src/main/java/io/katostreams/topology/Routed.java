@@ -31,8 +31,14 @@ final class Routed {
      * One input record of kato.commands or kato.observations, as it arrived (key and value bytes
      * unchanged), with where and when it arrived: a moved or queued record is processed as if it were
      * the original (observation ids derive from its origin, a dead letter names the origin).
+     *
+     * @param audit the command arrived without the kato-origin header (published straight to Kafka)
+     *              and is audited where it is processed, at its node's owner. Carried along because
+     *              record headers do not survive a move or the claim queue. Encoded as a trailing
+     *              byte; a record written before the field existed decodes as {@code false}.
      */
-    record Input(byte kind, String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+    record Input(byte kind, String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
+                 boolean audit) {
         boolean isCommand() {
             return kind == COMMAND;
         }
@@ -66,12 +72,14 @@ final class Routed {
             out.writeLong(in.timestamp());
             bytes(out, in.key());
             bytes(out, in.value());
+            out.writeBoolean(in.audit());
         });
     }
 
     static Input decodeInput(byte[] v) {
         byte kind = kind(v);
-        return read(v, in -> new Input(kind, str(in), in.readInt(), in.readLong(), in.readLong(), bytes(in), bytes(in)));
+        return read(v, in -> new Input(kind, str(in), in.readInt(), in.readLong(), in.readLong(), bytes(in), bytes(in),
+                in.available() > 0 && in.readBoolean()));
     }
 
     static byte[] encode(Claim c) {

@@ -11,10 +11,11 @@ import java.util.Map;
  *
  * @param sessionDefaults the service defaults of every per-session setting
  * @param storage         what is published, how topics are kept, how much one input may grow (issue 16)
+ * @param auditKafkaCommands audit the mutating commands published straight to Kafka (no kato-origin header)
  */
 public record ServiceConfig(String serviceName, long sessionTtlSeconds, boolean sessionAutoExtend, RankKey rankKey,
                             String topicPrefix, boolean jsonOutput, long expiryScanMs, int maxRecordBytes,
-                            SessionConfig sessionDefaults, StorageConfig storage) {
+                            SessionConfig sessionDefaults, StorageConfig storage, boolean auditKafkaCommands) {
 
     public static ServiceConfig defaults() {
         return fromEnvironment(Map.of());
@@ -32,7 +33,8 @@ public record ServiceConfig(String serviceName, long sessionTtlSeconds, boolean 
                 read(ServiceSettings.EXPIRY_SCAN_MS, env),
                 read(ServiceSettings.MAX_RECORD_BYTES, env).intValue(),
                 SessionConfig.fromEnvironment(env),
-                StorageConfig.fromEnvironment(env));
+                StorageConfig.fromEnvironment(env),
+                read(ServiceSettings.AUDIT_KAFKA_COMMANDS, env));
     }
 
     private static <T> T read(Setting<T> s, Map<String, String> env) {
@@ -57,5 +59,7 @@ public record ServiceConfig(String serviceName, long sessionTtlSeconds, boolean 
         public String routing() { return prefix + "routing"; }
         /** Internal to the topology: claims and releases of user-chosen session ids, keyed by session id. */
         public String sessionClaims() { return prefix + "session-claims"; }
+        /** The audit trail (written by the bridge, the ops CLI and, for commands published straight to Kafka, the topology). */
+        public String audit() { return prefix + "audit"; }
     }
 }

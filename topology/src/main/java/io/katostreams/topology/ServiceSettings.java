@@ -38,6 +38,12 @@ public final class ServiceSettings {
                     + "producer). An operation that would grow a session beyond it, or a reply larger than it, is "
                     + "answered 413 instead, so no input can make a record unwritable and stall a stream thread.");
 
+    public static final Setting<Boolean> AUDIT_KAFKA_COMMANDS = Setting.bool("audit_kafka_commands",
+            "KATO_AUDIT_KAFKA_COMMANDS", true, "The topology writes an audit record (kato.audit, docs/security.md) for "
+                    + "every mutating command that arrives on kato.commands without the kato-origin header of the REST "
+                    + "bridge or the ops CLI, i.e. published straight to Kafka. Kafka records do not carry the producer's "
+                    + "principal: broker ACLs decide who may write kato.commands.");
+
     public static final List<Setting<?>> ALL = List.of(SERVICE_NAME, SESSION_TTL, SESSION_AUTO_EXTEND, RANK_SORT_ALGO,
-            TOPIC_PREFIX, OUTPUT_FORMAT, EXPIRY_SCAN_MS, MAX_RECORD_BYTES);
+            TOPIC_PREFIX, OUTPUT_FORMAT, EXPIRY_SCAN_MS, MAX_RECORD_BYTES, AUDIT_KAFKA_COMMANDS);
 }

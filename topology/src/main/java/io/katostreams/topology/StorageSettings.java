@@ -51,8 +51,8 @@ public final class StorageSettings {
             "KATO_DEAD_LETTERS_RETENTION_BYTES", 512 * MIB, -1L, null, "Bytes kept of kato.dead-letters (whole topic); "
                     + "-1: no size limit.");
     public static final Setting<Long> AUDIT_RETENTION_MS = Setting.integer("audit_retention_ms",
-            "KATO_AUDIT_RETENTION_MS", 30 * DAY, 60_000L, null, "retention.ms of the audit topic (kato.audit), applied "
-                    + "when that topic exists.");
+            "KATO_AUDIT_RETENTION_MS", 30 * DAY, 60_000L, null, "retention.ms of the audit topic (kato.audit), set when "
+                    + "the topology creates it (delete policy, never compacted) and applied when it exists.");
     public static final Setting<Long> AUDIT_RETENTION_BYTES = Setting.integer("audit_retention_bytes",
             "KATO_AUDIT_RETENTION_BYTES", 512 * MIB, -1L, null, "Bytes kept of the audit topic (whole topic); -1: no "
                     + "size limit.");

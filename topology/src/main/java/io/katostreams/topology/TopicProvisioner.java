@@ -30,8 +30,9 @@ import java.util.concurrent.ExecutionException;
  * enough that retention can act (Kafka deletes only closed segments, and its default segment of
  * 1 GiB / 7 days would outlive a 1-hour or 85-MiB-per-partition retention); compacted topics get
  * segments that close within {@code KATO_COMPACTED_SEGMENT_MS} (the cleaner never compacts the
- * active segment). The audit topic ({@code <prefix>audit}) is not created here, only given its
- * retention when it exists. With {@code KATO_ALIGN_EXISTING_TOPICS} the configs KATO owns
+ * active segment). The audit topic ({@code <prefix>audit}) is created when missing, with delete policy
+ * and the audit retention ({@code KATO_AUDIT_RETENTION_MS} / {@code _BYTES}), and given that retention
+ * when it exists. With {@code KATO_ALIGN_EXISTING_TOPICS} the configs KATO owns
  * ({@link #OWNED}) are set on existing topics too.
  */
 public final class TopicProvisioner {
@@ -84,7 +85,7 @@ public final class TopicProvisioner {
         return m;
     }
 
-    /** The name of the audit topic, whose retention the topology sets when it exists. */
+    /** The name of the audit topic, which the topology creates when missing and whose retention it sets. */
     public static String auditTopic(ServiceConfig.Topics t) {
         return t.prefix() + "audit";
     }
@@ -171,6 +172,18 @@ public final class TopicProvisioner {
                 } catch (ExecutionException ex) {
                     if (!(ex.getCause() instanceof TopicExistsException)) throw ex;
                     existing.add(n.name()); // created meanwhile, or not yet in the listing: align it like the others
+                }
+            }
+            // The audit trail: the bridge creates it too, but the topology writes to it (commands published
+            // straight to Kafka) even when no bridge runs. Delete policy (every record counts, never compacted).
+            String auditName = auditTopic(t);
+            if (!existing.contains(auditName)) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(auditName, partitions, replication)
+                            .configs(deleting(s.audit(), maxRecordBytes, s, partitions)))).all().get();
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof TopicExistsException)) throw ex;
+                    existing.add(auditName); // created meanwhile (e.g. by a bridge): align it like the others
                 }
             }
             if (s.alignExistingTopics()) {

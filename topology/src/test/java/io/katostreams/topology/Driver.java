@@ -38,6 +38,8 @@ final class Driver implements AutoCloseable {
     /** The topology's internal topics: moved records and claim answers; claims and releases. */
     final TestOutputTopic<byte[], byte[]> routing;
     final TestOutputTopic<byte[], byte[]> claims;
+    /** The audit records of commands published straight to Kafka (JSON). */
+    final TestOutputTopic<byte[], byte[]> audit;
     private final List<Reply> pendingReplies = new ArrayList<>();
     private int correlation;
     long now = Instant.parse("2025-01-01T12:00:00Z").toEpochMilli();
@@ -73,6 +75,7 @@ final class Driver implements AutoCloseable {
         deadLetters = driver.createOutputTopic(t.deadLetters(), de, de);
         routing = driver.createOutputTopic(t.routing(), de, de);
         claims = driver.createOutputTopic(t.sessionClaims(), de, de);
+        audit = driver.createOutputTopic(t.audit(), de, de);
     }
 
     Driver() {
@@ -81,10 +84,15 @@ final class Driver implements AutoCloseable {
 
     /** Sends a command keyed by the node's canonical id and returns its reply. */
     Reply send(String nodeId, String sessionId, Object op) {
+        return send(nodeId, sessionId, op, new org.apache.kafka.common.header.internals.RecordHeaders());
+    }
+
+    /** Sends a command with the given record headers (e.g. the kato-origin mark) and returns its reply. */
+    Reply send(String nodeId, String sessionId, Object op, org.apache.kafka.common.header.Headers headers) {
         String id = "c" + (++correlation);
         Command c = Command.newBuilder().setCorrelationId(id).setReplyTo("test-bridge").setNodeId(nodeId)
                 .setSessionId(sessionId).setOp(op).build();
-        commands.pipeInput(key(nodeId), KatoSerdes.commands().encode(c), now);
+        commands.pipeInput(new TestRecord<>(key(nodeId), KatoSerdes.commands().encode(c), headers, now));
         while (!replies.isEmpty()) pendingReplies.add(KatoSerdes.replies().decode(replies.readValue()));
         for (Reply r : pendingReplies) {
             if (r.getCorrelationId().equals(id)) {

@@ -78,6 +78,10 @@ class TopicProvisionerTest {
                 StorageConfig.fromEnvironment(Map.of("KATO_REPLIES_RETENTION_BYTES", "67108864")), List.of());
         assertEquals(Long.toString(16 * 1024 * 1024 + 64 * 1024), config(small.replies()).get("segment.bytes").value(),
                 "a segment holds the largest record, even when that is more than a quarter of the budget");
+        Config audit = config(TopicProvisioner.auditTopic(t));
+        assertEquals("delete", audit.get("cleanup.policy").value(), "the audit trail is never compacted");
+        assertEquals(Long.toString(30 * 86_400_000L), audit.get("retention.ms").value(), "created with KATO_AUDIT_RETENTION_MS");
+        assertEquals(Long.toString(512L * 1024 * 1024 / 4), audit.get("retention.bytes").value());
         Config dl = config(t.deadLetters());
         assertEquals(Long.toString(7 * 86_400_000L), dl.get("retention.ms").value());
         assertEquals(Long.toString(512L * 1024 * 1024 / 4), dl.get("retention.bytes").value());

@@ -228,6 +228,13 @@ public final class KafkaClientEnv {
         return key;
     }
 
+    /** A broker that does not answer: unreachable, or it drops a client without the credentials/TLS it requires. */
+    private static BackendAccessException silent(String what, String who, int ms, Throwable cause) {
+        return new BackendAccessException(what + " did not answer " + who + " within " + ms + " ms: it is "
+                + "unreachable, or it requires credentials or TLS that are not configured (KAFKA_SECURITY_PROTOCOL, "
+                + "docs/production.md)", cause);
+    }
+
     /**
      * Connects to Kafka with {@code clientProps} (bootstrap servers plus the security properties)
      * and asks for the cluster id, so that a wrong credential or an unusable TLS set-up stops the
@@ -251,12 +258,14 @@ public final class KafkaClientEnv {
             admin.describeCluster().clusterId().get(ms, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             String line = explain(e.getCause(), who, bootstrap, clientProps);
+            if (line == null && e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                // the admin's own timeout (the same length) can fire before get()'s: the same silence
+                throw silent(what, who, ms, e.getCause());
+            }
             throw new BackendAccessException(line != null ? line
                     : what + " could not be reached by " + who + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new BackendAccessException(what + " did not answer " + who + " within " + ms + " ms: it is "
-                    + "unreachable, or it requires credentials or TLS that are not configured (KAFKA_SECURITY_PROTOCOL, "
-                    + "docs/production.md)", e);
+            throw silent(what, who, ms, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BackendAccessException("interrupted while checking " + what, e);
