@@ -48,7 +48,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = HeadlessChromium.WAIT;
     private static final String NODE = "console-it";
 
     @TempDir
@@ -64,25 +64,13 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path chromium = Path.of("/usr/bin/chromium");
-        Path chromedriver = Path.of("/usr/bin/chromedriver");
-        if (!Files.isExecutable(chromium) || !Files.isExecutable(chromedriver)) {
-            fail("the console browser tests need Debian's chromium and chromium-driver "
-                    + "(apt-get install -y --no-install-recommends chromium chromium-driver; .ci/run installs them)");
-        }
         Map<String, String> env = KatoStandalone.privateInstance(dir.resolve("data"));
         env.put("KATO_PARTITIONS", "2");
         env.put("KATO_METRICS_PORT", "0");
         kato = KatoStandalone.start(env);
         base = "http://localhost:" + kato.restPort();
 
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,800", "--hide-scrollbars", "--force-device-scale-factor=1");
-        driver = new ChromeDriver(service, options);
+        driver = HeadlessChromium.start();
         viewport(1280, 800);
         shots = Path.of("target", "console-screenshots");
         Files.createDirectories(shots);
@@ -340,39 +328,16 @@ class ConsoleBrowserTest {
     }
 
     private static void type(By by, String value) {
-        WebElement e = driver.findElement(by);
-        e.clear();
-        e.sendKeys(value);
+        HeadlessChromium.type(driver, by, value);
     }
 
     private static String text(By by) {
-        List<WebElement> l = driver.findElements(by);
-        return l.isEmpty() ? "" : l.get(0).getText();
+        return HeadlessChromium.text(driver, by);
     }
 
-    /** Polls until the condition holds (page re-renders make elements stale meanwhile); fails after WAIT. */
     private static void await(String what, Supplier<Boolean> condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        WebDriverException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (Boolean.TRUE.equals(condition.get())) {
-                    return;
-                }
-            } catch (WebDriverException e) {
-                last = e;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("not reached: " + what + "; page: " + text(By.id("main"))
-                + (last == null ? "" : "; last error: " + last.getMessage()));
+        HeadlessChromium.await(driver, what, condition);
     }
-
     private static void screenshot(String name) throws Exception {
         File f = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(f.toPath(), shots.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -55,58 +55,6 @@ class KillNineMixedProducersTest {
     @TempDir
     Path dir;
 
-    /** {@code kato up} in a child JVM. */
-    static final class Kato {
-        final Process process;
-        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>(); // read while the reader thread appends
-        final CountDownLatch ready = new CountDownLatch(1);
-
-        Kato(Map<String, String> env) throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            if (Runtime.version().feature() >= 21) cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KatoCli.class.getName(), "up"));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().putAll(env);
-            process = pb.start();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        lines.add(line);
-                        if (line.contains("Stop with Ctrl-C")) ready.countDown();
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        Kato awaitReady() throws InterruptedException {
-            if (!ready.await(180, TimeUnit.SECONDS)) {
-                kill();
-                throw new AssertionError("kato up did not start:\n" + String.join("\n", lines));
-            }
-            return this;
-        }
-
-        /** SIGKILL to the JVM and to what it started (redis-server), as a crash of the machine's KATO would. */
-        void kill() throws InterruptedException {
-            List<ProcessHandle> children = process.toHandle().descendants().toList();
-            process.destroyForcibly();
-            process.waitFor(60, TimeUnit.SECONDS);
-            for (ProcessHandle c : children) {
-                c.destroyForcibly();
-                c.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
-            }
-        }
-
-        void stop() throws InterruptedException {
-            process.toHandle().destroy();
-            if (!process.waitFor(120, TimeUnit.SECONDS)) kill();
-        }
-    }
-
     static String node(int n) {
         return "kon" + n;
     }
@@ -187,7 +135,7 @@ class KillNineMixedProducersTest {
 
         int sessions = NODES * SESSIONS_PER_NODE;
         long firstPartSets = (long) sessions * (FIRST_PART - 1);
-        Kato first = new Kato(env).awaitReady();
+        KatoProcess first = new KatoProcess(env, "up").awaitReady();
         long seenBeforeKill;
         try {
             publish(bootstrap, 0, FIRST_PART);
@@ -207,7 +155,7 @@ class KillNineMixedProducersTest {
         assertTrue(seenBeforeKill >= firstPartSets / 5 && seenBeforeKill < firstPartSets,
                 "killed mid-stream: " + seenBeforeKill + " of " + firstPartSets + " prediction sets were out");
 
-        Kato second = new Kato(env).awaitReady();
+        KatoProcess second = new KatoProcess(env, "up").awaitReady();
         try {
             publish(bootstrap, FIRST_PART, EVENTS);
             long expected = (long) sessions * (EVENTS - 1);

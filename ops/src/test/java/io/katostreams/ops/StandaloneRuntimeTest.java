@@ -48,63 +48,6 @@ class StandaloneRuntimeTest {
         return env;
     }
 
-    /** A child JVM running {@code KatoCli} with the given arguments, its output collected line by line. */
-    private static final class Kato {
-        final Process process;
-        final List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>(); // read while the reader thread appends
-        final CountDownLatch ready = new CountDownLatch(1);
-        private final Thread reader;
-
-        Kato(Map<String, String> env, String... args) throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            if (Runtime.version().feature() >= 21) cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KatoCli.class.getName()));
-            cmd.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().putAll(env);
-            process = pb.start();
-            reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        lines.add(line);
-                        if (line.contains("Stop with Ctrl-C")) ready.countDown();
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        Kato awaitReady() throws InterruptedException {
-            if (!ready.await(180, TimeUnit.SECONDS)) throw new AssertionError("kato up did not start:\n" + String.join("\n", lines));
-            return this;
-        }
-
-        int awaitExit() throws InterruptedException {
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("kato did not exit:\n" + String.join("\n", lines));
-            }
-            reader.join(10_000); // the rest of its output
-            return process.exitValue();
-        }
-
-        /**
-         * SIGTERM, as Ctrl-C or a service manager would send; the JVM then exits with 143 (128 + 15)
-         * after the shutdown hook has stopped everything.
-         */
-        void stop() throws InterruptedException {
-            // ProcessHandle, not Process.destroy(): the latter also closes our end of its output
-            process.toHandle().destroy();
-            int code = awaitExit();
-            assertTrue(code == 143 || code == 0, "exit " + code + ":\n" + String.join("\n", lines));
-            assertTrue(lines.stream().anyMatch(l -> l.contains("kato: stopped")), "a clean stop:\n" + String.join("\n", lines));
-        }
-    }
-
     private JsonNode call(Map<String, String> env, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + env.get("KATO_PORT") + path))
                 .header("Content-Type", "application/json");
@@ -164,7 +107,7 @@ class StandaloneRuntimeTest {
     @Test
     void trainStopStartExportImportAndTheServiceNameGuard() throws Exception {
         Map<String, String> env = env();
-        Kato first = new Kato(env, "up").awaitReady();
+        KatoProcess first = new KatoProcess(env, "up").awaitReady();
         // The shipped classpath mixes the bridge's Jetty with Kafka Connect's: both web servers
         // must work on it (a 12.0/12.1 mix once broke the WebSocket upgrade with a 500).
         assertWebSocketEvents(env);
@@ -181,7 +124,7 @@ class StandaloneRuntimeTest {
         call(env, "POST", "/sessions/" + s + "/learn", null);
         first.stop();
 
-        Kato second = new Kato(env, "up").awaitReady();
+        KatoProcess second = new KatoProcess(env, "up").awaitReady();
         try {
             // the topology's Prometheus endpoint counts what it processed
             String metricsLine = second.lines.stream().filter(l -> l.contains("Metrics ")).findFirst().orElseThrow();
@@ -197,10 +140,10 @@ class StandaloneRuntimeTest {
             Map<String, String> cli = new HashMap<>(env);
             cli.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + env.get("KATO_KAFKA_PORT"));
             Path export = dir.resolve("alice.jsonl");
-            Kato exp = new Kato(cli, "export", "alice", export.toString());
+            KatoProcess exp = new KatoProcess(cli, "export", "alice", export.toString());
             assertEquals(0, exp.awaitExit(), String.join("\n", exp.lines));
             assertTrue(Files.readAllLines(export).get(0).contains("kato-node-export"));
-            Kato imp = new Kato(cli, "import", export.toString(), "bob");
+            KatoProcess imp = new KatoProcess(cli, "import", export.toString(), "bob");
             assertEquals(0, imp.awaitExit(), String.join("\n", imp.lines));
             for (String[] stm : List.of(new String[]{"w", "x"}, new String[]{"a", "b"}, new String[]{"x", "b"})) {
                 JsonNode fromAlice = predictAfter(env, "alice", stm);
@@ -213,7 +156,7 @@ class StandaloneRuntimeTest {
             Path training = dir.resolve("train.jsonl");
             Files.writeString(training, "[[\"p\"],[\"q\"],[\"r\"]]\n[[\"p\"],[\"q\"],[\"r\"]]\n"
                     + "{\"node_id\":\"carol\",\"sequence\":[[\"p\"],[\"q\"],[\"s\"]]}\n[[\"z\"]]\nnot json\n");
-            Kato train = new Kato(cli, "train", training.toString(), "--node", "carol");
+            KatoProcess train = new KatoProcess(cli, "train", training.toString(), "--node", "carol");
             assertEquals(1, train.awaitExit(), "one line failed: " + String.join("\n", train.lines));
             assertTrue(train.lines.stream().anyMatch(l -> l.contains("trained 5 sequences") && l.contains("3 learned")
                     && l.contains("1 too short") && l.contains("1 failed")), String.join("\n", train.lines));
@@ -223,9 +166,9 @@ class StandaloneRuntimeTest {
 
             // the MongoDB copy (written by the Connect sink) catches up: verify reports it in sync ...
             long deadline = System.currentTimeMillis() + 60_000;
-            Kato verify;
+            KatoProcess verify;
             do {
-                verify = new Kato(cli, "verify", "alice");
+                verify = new KatoProcess(cli, "verify", "alice");
             } while (verify.awaitExit() != 0 && System.currentTimeMillis() < deadline);
             assertEquals(0, verify.process.exitValue(), String.join("\n", verify.lines));
             assertTrue(verify.lines.stream().anyMatch(l -> l.contains("in sync")), String.join("\n", verify.lines));
@@ -234,7 +177,7 @@ class StandaloneRuntimeTest {
                     "mongodb://127.0.0.1:" + env.get("KATO_MONGO_PORT"))) {
                 m.getDatabase("alice_kato").getCollection("patterns_kb").deleteOne(new org.bson.Document());
             }
-            Kato gap = new Kato(cli, "verify", "alice");
+            KatoProcess gap = new KatoProcess(cli, "verify", "alice");
             assertEquals(1, gap.awaitExit(), String.join("\n", gap.lines));
             assertTrue(gap.lines.stream().anyMatch(l -> l.startsWith("GAP patterns")), String.join("\n", gap.lines));
         } finally {
@@ -243,7 +186,7 @@ class StandaloneRuntimeTest {
 
         Map<String, String> renamed = new HashMap<>(env);
         renamed.put("SERVICE_NAME", "renamed");
-        Kato refused = new Kato(renamed, "up");
+        KatoProcess refused = new KatoProcess(renamed, "up");
         assertEquals(1, refused.awaitExit());
         assertTrue(refused.lines.stream().anyMatch(l -> l.contains("unreachable") && l.contains("KATO_FORCE_SERVICE_NAME")),
                 String.join("\n", refused.lines));
