@@ -41,6 +41,8 @@ final class ApiKeys {
     private volatile FileTime fileModified;
     private volatile long fileSize = -1;
     private volatile long checkedAt;
+    /** Re-reads of the file that were refused (the keys read before stay): what a test can wait for. */
+    final java.util.concurrent.atomic.AtomicLong refusedReloads = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Reads the keys; an invalid file or variable throws, naming the entry and the field (a bridge
@@ -116,6 +118,7 @@ final class ApiKeys {
             if (initial) {
                 throw new IllegalArgumentException(why, e);
             }
+            refusedReloads.incrementAndGet();
             LOG.error("{}; keeping the {} keys read before", why, fromFile.size());
         }
     }

@@ -79,7 +79,8 @@ class FrontDoorTest {
         // a broken new version keeps the keys read before
         Files.writeString(file, "{\"keys\":[{\"id\":\"d\"}]}");
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
-        Thread.sleep(1_100);
+        Await.until(java.time.Duration.ofSeconds(10), "the broken key file refused",
+                () -> keys.lookup("secret-c") != null && keys.refusedReloads.get() == 1);
         assertEquals("c", keys.lookup("secret-c").id());
 
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,

@@ -92,6 +92,7 @@ class JsonOutputAndCliTest {
         final List<String> out = Collections.synchronizedList(new ArrayList<>());
         final List<String> err = Collections.synchronizedList(new ArrayList<>());
         final CountDownLatch reading = new CountDownLatch(1);
+        private final Thread outReader;
 
         Tail(String... args) throws IOException {
             List<String> a = new ArrayList<>(List.of("tail"));
@@ -99,11 +100,11 @@ class JsonOutputAndCliTest {
             ProcessBuilder pb = new ProcessBuilder(cliCommand(a.toArray(String[]::new)));
             pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
             process = pb.start();
-            reader(process.getInputStream(), out, null);
+            outReader = reader(process.getInputStream(), out, null);
             reader(process.getErrorStream(), err, reading);
         }
 
-        private static void reader(java.io.InputStream in, List<String> into, CountDownLatch reading) {
+        private static Thread reader(java.io.InputStream in, List<String> into, CountDownLatch reading) {
             Thread t = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
@@ -116,6 +117,7 @@ class JsonOutputAndCliTest {
             });
             t.setDaemon(true);
             t.start();
+            return t;
         }
 
         void awaitReading() throws InterruptedException {
@@ -130,7 +132,7 @@ class JsonOutputAndCliTest {
                 process.destroyForcibly();
                 throw new AssertionError("kato tail did not end; printed " + out + "\nstderr " + err);
             }
-            Thread.sleep(200); // the last lines
+            outReader.join(10_000); // the last lines: the reader ends at the end of the stream
             assertEquals(0, process.exitValue(), "stderr: " + err);
             return List.copyOf(out);
         }
